@@ -24,6 +24,7 @@ __all__ = [
     "region",
     "au_size",
     "work_hours_required",
+    "work_hours_required_array",
     "max_aid_payment",
     "map_table",
     "mbsac",
@@ -93,6 +94,24 @@ def work_hours_required(hh: Household, on: Any) -> int:
     if hh.youngest_age is not None and hh.youngest_age < young:
         return int(value("calworks.work_hours.single_with_child_under_6", day))
     return int(value("calworks.work_hours.single_no_child_under_6", day))
+
+
+def work_hours_required_array(adults, exempt_adults, youngest_age, children, on: Any) -> np.ndarray:
+    """*Array-friendly* :func:`work_hours_required` for a caseload: one entry per household.
+
+    ``adults``, ``exempt_adults``, ``youngest_age`` and ``children`` (counts of children in the
+    AU, removed ones included) are equal-length arrays; ``on`` is one date. Same parameters and
+    same logic as the scalar rule (tests hold the two together).
+    """
+    day = as_date(on)
+    adults = np.asarray(adults)
+    owing = adults - np.asarray(exempt_adults)
+    young = value("calworks.work_hours.young_child_age", max(day, dt.date(2013, 1, 1)))
+    single = np.where(np.asarray(youngest_age) < young,
+                      int(value("calworks.work_hours.single_with_child_under_6", day)),
+                      int(value("calworks.work_hours.single_no_child_under_6", day)))
+    hours = np.where(owing == 2, int(value("calworks.work_hours.two_parent", day)), single)
+    return np.where((owing <= 0) | (np.asarray(children) == 0), 0, hours).astype(np.int64)
 
 
 # --- the Maximum Aid Payment ------------------------------------------------------------
