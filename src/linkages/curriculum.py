@@ -227,6 +227,10 @@ def _exporter(template_text: str, name: str, exclude_input: bool = False):
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    # A self-check's code holds its answer: show the question, fold the answer, hide the code.
+    exp.register_preprocessor(TagRemovePreprocessor(remove_input_tags={"selfcheck"}), enabled=True)
     return exp
 
 
