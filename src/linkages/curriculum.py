@@ -35,6 +35,11 @@ __all__ = [
     "use_style",
     "repo_root",
     "module_paths",
+    "load_module_map",
+    "notebook_selfchecks",
+    "notebook_objectives",
+    "render_module_map",
+    "write_module_map",
     "execute",
     "build_handout",
     "build_slides",
@@ -96,6 +101,92 @@ def module_paths(folder: Path | None = None, only: Iterable[str] | None = None) 
         wanted = {f"{int(x):02d}" for x in only}
         paths = [p for p in paths if p.name[:2] in wanted]
     return paths
+
+
+# --- the module map -------------------------------------------------------------------------
+
+def load_module_map(path: Path | None = None) -> dict:
+    """``curriculum/module_map.yaml`` as a dict."""
+    import yaml
+
+    path = Path(path) if path else repo_root() / "curriculum" / "module_map.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def notebook_selfchecks(path: Path) -> dict[str, list[str]]:
+    """Self-check id -> objective ids, read from a module's code without running it."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    found: dict[str, list[str]] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+                    "MultipleChoice", "Numeric"):
+                kw = {k.arg: k.value for k in node.keywords}
+                if "qid" in kw and "objective" in kw:
+                    obj = ast.literal_eval(kw["objective"])
+                    found[ast.literal_eval(kw["qid"])] = [obj] if isinstance(obj, str) else list(obj)
+    return found
+
+
+def notebook_objectives(path: Path) -> dict[str, str]:
+    """Objective id -> text, from the module's "Learning objectives" list (``- **M1.O1** ...``)."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    out: dict[str, str] = {}
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "Learning objectives" in cell.source:
+            for m in re.finditer(r"^\s*-\s+\*\*(M\d+\.O\d+)\*\*\s+(.+?)(?=^\s*-\s+\*\*|\Z)",
+                                 cell.source, re.M | re.S):
+                out[m.group(1)] = " ".join(m.group(2).split())
+    return out
+
+
+def render_module_map(data: dict | None = None) -> str:
+    """The module map as markdown (what ``curriculum/module_map.md`` holds)."""
+    data = data or load_module_map()
+    url = data.get("simulator_url", "{simulator}")
+    lines = [
+        "# Module map",
+        "",
+        "Objective ↔ module ↔ self-check ↔ exercise ↔ simulator. Rendered from",
+        "`module_map.yaml` (edit that file, then re-render; a test keeps the two in step).",
+        "",
+        "| module | time | objective | self-checks | exercises | simulator |",
+        "|---|---|---|---|---|---|",
+    ]
+    for mod in data["modules"]:
+        sim = mod.get("simulator")
+        sim_txt = f"[{sim}]({url.format(simulator=sim)})" if sim else "—"
+        for k, obj in enumerate(mod["objectives"]):
+            head = f"{mod['number']}. {mod['title']}" if k == 0 else ""
+            mins = f"{mod['minutes']} min" if k == 0 else ""
+            lines.append(
+                f"| {head} | {mins} | **{obj['id']}** {obj['text']} | "
+                f"{', '.join(obj.get('selfchecks') or []) or '—'} | "
+                f"{', '.join(obj.get('exercises') or []) or '—'} | {sim_txt if k == 0 else ''} |")
+    if data.get("pending"):
+        lines += ["", "## Pending modules", "",
+                  "Not in the kit yet: each is written once the engine it needs has landed.", ""]
+        for p in data["pending"]:
+            lines.append(f"- Module {p['number']}: {p['title']} (waits for {p['waits_for']})")
+    return "\n".join(lines) + "\n"
+
+
+def write_module_map(path: Path | None = None) -> Path:
+    path = Path(path) if path else repo_root() / "curriculum" / "module_map.md"
+    path.write_text(render_module_map(), encoding="utf-8")
+    return path
 
 
 # --- executing -----------------------------------------------------------------------------
