@@ -1,0 +1,208 @@
+"""Matching: synthetic extracts, exact + probabilistic stages, review queue, scores, uploads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from linkages.matching import (
+    EXTRACT_COLUMNS,
+    evaluate,
+    exact_stage,
+    match,
+    prepare,
+    synthetic_extracts,
+    threshold_table,
+)
+from linkages.matching.confidentiality import as_html
+from linkages.matching.extracts import error_rates
+from linkages.matching.match import STAGE_EXACT, STAGE_PROB
+from linkages.matching.spark import spark_settings
+from linkages.matching.upload import read_extract
+
+N_HOUSEHOLDS = 1_200  # about 3,000 welfare records: small enough for a fast suite
+SEED = 11
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return synthetic_extracts(N_HOUSEHOLDS, seed=SEED)
+
+
+@pytest.fixture(scope="module")
+def result(ex):
+    return match(ex.welfare, ex.cws, seed=SEED)
+
+
+# -- extracts ---------------------------------------------------------------------------------
+def test_extracts_have_the_columns_and_their_own_ids(ex):
+    for df in (ex.welfare, ex.cws):
+        assert set(EXTRACT_COLUMNS) <= set(df.columns)
+        assert df.record_id.is_unique
+    assert not set(ex.welfare.record_id) & set(ex.cws.record_id)
+    assert "person_id" not in ex.welfare.columns and "person_id" not in ex.cws.columns
+    assert len(ex.truth) == len(ex.welfare) + len(ex.cws)
+
+
+def test_extracts_cover_the_right_households(ex):
+    hh = ex.households.set_index("household_id")
+    t = ex.truth
+    w_hh = set(t.loc[t.source == "welfare", "household_id"])
+    c_hh = set(t.loc[t.source == "cws", "household_id"])
+    assert hh.loc[list(w_hh), "in_calworks"].all()
+    assert hh.loc[list(c_hh), "in_cws"].all()
+    shared = set(hh.index[hh.in_calworks.astype(bool) & hh.in_cws.astype(bool)])
+    assert ex.shared_households == shared  # every shared household appears in both
+    assert len(shared) > 50
+
+
+def test_extracts_are_seeded(ex):
+    again = synthetic_extracts(N_HOUSEHOLDS, seed=SEED)
+    pd.testing.assert_frame_equal(ex.welfare, again.welfare)
+    pd.testing.assert_frame_equal(ex.cws, again.cws)
+    other = synthetic_extracts(N_HOUSEHOLDS, seed=SEED + 1)
+    assert not ex.welfare.equals(other.welfare)
+
+
+def test_every_ssn_is_in_the_never_issued_range(ex):
+    for df in (ex.welfare, ex.cws):
+        d = df.ssn.dropna().str.replace("-", "")
+        assert d.str.fullmatch(r"9\d{8}").all()
+
+
+def test_an_ssn_never_stands_for_two_people(ex):
+    """Mistyped SSNs are redrawn until unique, so one SSN is one person across both extracts."""
+    t = ex.truth.set_index("record_id")
+    rows = []
+    for df in (ex.welfare, ex.cws):
+        s = df[["record_id", "ssn"]].dropna()
+        rows.append(pd.DataFrame({"ssn": s.ssn.str.replace("-", ""), "person": t.loc[s.record_id, "person_id"].to_numpy()}))
+    both = pd.concat(rows)
+    assert both.groupby("ssn").person.nunique().max() == 1
+
+
+def test_record_differences_follow_the_parameters(ex):
+    rates = error_rates("cws")
+    missing = ex.cws.ssn.isna().mean()
+    # population SSNs are sometimes missing too, so the extract misses at least the parameter's share
+    assert missing >= rates["ssn_missing"] * 0.8
+    t = ex.truth
+    dup = t[t.source == "cws"].person_id.duplicated().mean()
+    assert abs(dup - rates["duplicate_record"]) < 0.02
+    assert ex.cws.first_name.dropna().str.isupper().all()  # CWS-like format: capitals
+
+
+# -- matching -----------------------------------------------------------------------------------
+def test_exact_stage_is_never_wrong(ex, result):
+    s = evaluate(result, ex)
+    assert s.exact_pairs > 0.3 * s.true_pairs
+    assert s.exact_wrong == 0
+
+
+def test_exact_stage_needs_the_birth_dates_to_agree():
+    w = pd.DataFrame({"record_id": ["W1", "W2"], "case_id": ["A", "B"], "first_name": ["Ana", "Luis"],
+                      "last_name": ["Diaz", "Vo"], "sex": ["F", "M"],
+                      "birth_date": pd.to_datetime(["1990-01-02", "1985-05-05"]),
+                      "ssn": ["912-34-5678", "923-45-6789"]})
+    c = pd.DataFrame({"record_id": ["C1", "C2"], "case_id": ["X", "Y"], "first_name": ["ANA", "MAI"],
+                      "last_name": ["DIAZ", "LE"], "sex": ["F", "F"],
+                      "birth_date": pd.to_datetime(["1990-01-02", "2001-07-30"]),
+                      "ssn": ["912345678", "923456789"]})  # C2 shares W2's SSN (a keying error)
+    pairs = exact_stage(prepare(w, "welfare"), prepare(c, "cws"))
+    assert list(zip(pairs.welfare_id, pairs.cws_id)) == [("W1", "C1")]
+
+
+def test_match_quality_on_the_default_extracts(ex, result):
+    s = evaluate(result, ex)
+    assert s.f1 >= 0.95, s
+    assert s.precision >= 0.95 and s.recall >= 0.95
+    assert s.family_f1 >= 0.95, s
+
+
+def test_review_queue_holds_the_uncertain_pairs(result):
+    q = result.review_queue()
+    p = result.pairs
+    band = p[(p.stage == STAGE_PROB) & (p.match_probability >= result.review_from)
+             & (p.match_probability < result.accept_from)]
+    assert len(q) == len(band)
+    assert set(zip(q.welfare_id, q.cws_id)) == set(zip(band.welfare_id, band.cws_id))
+    if len(q):
+        assert q.match_probability.is_monotonic_decreasing
+        assert {"first_name_welfare", "first_name_cws", "dob_str_welfare"} <= set(q.columns)
+        assert (q.ssn_welfare.str.startswith("***") | q.ssn_welfare.eq("")).all()
+    wider = result.review_queue(accept_from=0.999, review_from=0.05)
+    assert len(wider) >= len(q)
+
+
+def test_exact_pairs_are_matches_whatever_the_threshold(result):
+    d = result.decisions(accept_from=1.1, review_from=1.1)
+    assert (d[result.pairs.stage == STAGE_EXACT] == "match").all()
+
+
+def test_threshold_table_trades_precision_for_recall(ex, result):
+    tab = threshold_table(result, ex)
+    assert tab.recall.is_monotonic_decreasing
+    assert tab.families_found.is_monotonic_decreasing
+    assert (tab.families_found + tab.families_missed == tab.families_shared).all()
+    assert tab.precision.iloc[-1] >= tab.precision.iloc[0]
+
+
+def test_match_is_deterministic_with_a_seed(ex, result):
+    again = match(ex.welfare, ex.cws, seed=SEED)
+    a = result.pairs.set_index(["welfare_id", "cws_id"]).match_probability
+    b = again.pairs.set_index(["welfare_id", "cws_id"]).match_probability
+    assert set(a.index) == set(b.index)
+    np.testing.assert_allclose(a.sort_index().to_numpy(), b.sort_index().to_numpy(), atol=1e-9)
+
+
+def test_spark_settings_carry_the_trained_model(result):
+    s = spark_settings(result.settings_json)
+    assert s["sql_dialect"] == "spark"
+    assert s["probability_two_random_records_match"] == result.settings_json["probability_two_random_records_match"]
+    for mine, theirs in zip(s["comparisons"], result.settings_json["comparisons"]):
+        for a, b in zip(mine["comparison_levels"], theirs["comparison_levels"]):
+            assert a.get("m_probability") == b.get("m_probability")
+    sql = str(s)
+    assert "jaro_winkler(" in sql and "list_intersect" not in sql
+
+
+def test_confidentiality_rules_are_shown_with_sources():
+    h = as_html()
+    assert "10850" in h and "827" in h and h.count("href=") >= 4
+
+
+# -- uploads -----------------------------------------------------------------------------------
+def _csv(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False).encode()
+
+
+def test_a_good_upload_is_read(ex):
+    chk = read_extract(_csv(ex.cws), "cws.csv")
+    assert chk.ok and len(chk.extract) == len(ex.cws)
+
+
+@pytest.mark.parametrize(
+    "content, name, words",
+    [
+        (b"", "x.csv", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "x.csv", "could not be read"),
+        (b'record_id,case_id\n1,"2\n', "x.csv", "could not be read as CSV"),
+        (b"some text", "x.xlsx", "not a CSV"),
+        (b"record_id,case_id,first_name,last_name,sex,birth_date,ssn\n", "x.csv", "no records"),
+    ],
+)
+def test_unreadable_uploads_get_a_sentence(content, name, words):
+    chk = read_extract(content, name)
+    assert not chk.ok and words in chk.message()
+
+
+def test_bad_columns_and_types_are_listed(ex):
+    bad = ex.cws.drop(columns=["case_id"]).astype({"birth_date": str}).head(20).copy()
+    bad.loc[2, "birth_date"] = "31/31/2020"
+    bad.loc[3, "ssn"] = "123-45-6789"
+    bad.loc[4, "sex"] = "Q"
+    bad.loc[5, "record_id"] = bad.loc[6, "record_id"]
+    msg = read_extract(_csv(bad), "bad.csv").message()
+    for words in ("Missing column: case_id", "birth_date", "31/31/2020", "ssn", "10850", "sex", "more than once"):
+        assert words in msg, (words, msg)
