@@ -1,0 +1,162 @@
+"""The same plan arithmetic as :mod:`linkages.plans.core`, vectorised over a caseload's activity
+table (one row per activity, the columns of ``linkages.families`` activities).
+
+:func:`caseload_metrics` returns one row per household with, for the welfare-to-work plan alone,
+the case plan alone, both side by side ("sep") and the linked plan: activity hours, place-days
+(trips) and double-bookings. The simulation reads these; the tests hold every number to the
+per-household :class:`~linkages.plans.core.Plan` methods.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .core import DAYS, PlanError, _DEFAULT_DATE, linked_reduction, paid_work_activities
+
+__all__ = ["caseload_metrics", "METRIC_COLUMNS"]
+
+METRIC_COLUMNS = [
+    "wtw_hours", "cws_hours", "credit_hours", "linked_cut_hours",
+    "wtw_place_days", "cws_place_days", "sep_place_days", "linked_place_days",
+    "wtw_double", "cws_double", "sep_double", "linked_double",
+]
+_NEED = ["household_id", "plan", "activity", "hours_per_week", "place", "days", "start_hour", "accepted_by"]
+
+
+def _overlap_pairs(group: np.ndarray, start: np.ndarray, end: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """Count overlapping pairs of sessions within each ``group`` (household x day), per owner."""
+    out = np.zeros(n, dtype=np.int64)
+    if group.size < 2:
+        return out
+    order = np.lexsort((start, group))
+    g, s, e, o = group[order], start[order], end[order], owner[order]
+    k = 1
+    while k < g.size:
+        same = g[k:] == g[:-k]
+        if not same.any():
+            break
+        hit = same & (s[k:] < e[:-k])
+        out += np.bincount(o[:-k][hit], minlength=n)
+        k += 1
+    return out
+
+
+def _place_days(hh: np.ndarray, day: np.ndarray, place: np.ndarray, n: int, n_places: int) -> np.ndarray:
+    if hh.size == 0:
+        return np.zeros(n, dtype=np.int64)
+    key = (hh.astype(np.int64) * 7 + day) * max(n_places, 1) + place
+    uniq = np.unique(key)
+    return np.bincount(uniq // (7 * max(n_places, 1)), minlength=n).astype(np.int64)
+
+
+def _exclusive_group_cumsum(group: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """For rows sorted by ``group``: the sum of ``v`` over the earlier rows of the same group."""
+    cum = np.cumsum(v)
+    first = np.r_[True, group[1:] != group[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(v.size), 0))
+    return (cum - v) - (cum[start] - v[start])
+
+
+def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
+                     required_hours: Any = None, on: Any = _DEFAULT_DATE) -> pd.DataFrame:
+    """Plan metrics for every household (see module docstring).
+
+    ``household_ids``: the households to report, in order (default: those in ``activities``);
+    households without activities get zeros. ``required_hours``: each household's weekly
+    welfare-to-work requirement, aligned with ``household_ids`` (default: its plan's own total),
+    used for the linked plan exactly as :func:`linkages.plans.core.link` does.
+    """
+    missing = [c for c in _NEED if c not in activities.columns]
+    if missing:
+        raise PlanError(f"The activities table lacks the column(s) {', '.join(missing)}.")
+    acts = activities[_NEED].reset_index(drop=True)
+    if household_ids is None:
+        ids = pd.Index(pd.unique(acts["household_id"]))
+    else:
+        ids = pd.Index(household_ids)
+        if ids.has_duplicates:
+            raise PlanError("Household ids must be unique.")
+    n = len(ids)
+    hh = ids.get_indexer(acts["household_id"])
+    keep = hh >= 0
+    acts, hh = acts[keep].reset_index(drop=True), hh[keep]
+    plan = acts["plan"].to_numpy(dtype=object)
+    bad = set(pd.unique(plan)) - {"wtw", "cws"}
+    if bad:
+        raise PlanError(f"Activities belong to the 'wtw' or 'cws' plan, not {', '.join(map(repr, sorted(bad)))}.")
+    is_w = plan == "wtw"
+    hours = acts["hours_per_week"].to_numpy(dtype=float)
+    if (hours < 0).any():
+        raise PlanError("An activity cannot take a negative number of hours.")
+    start = acts["start_hour"].to_numpy(dtype=float)
+    acc = acts["accepted_by"].astype(str)
+    acc_w = acc.str.contains("wtw", regex=False).to_numpy()
+    names = acts["activity"].astype(str).str.lower()
+    days_txt = acts["days"].astype(str)
+    day_flags = np.stack([days_txt.str.contains(d, regex=False).to_numpy() for d in DAYS], axis=1)
+    n_days = day_flags.sum(axis=1)
+    if (n_days == 0).any():
+        raise PlanError("Every activity needs at least one day.")
+
+    # --- linked plan (as core.link): step 1 duplicates, step 2 the remaining credit ----------
+    wtw_hours = np.bincount(hh[is_w], weights=hours[is_w], minlength=n)
+    acc_c = ~is_w & acc_w
+    credit = np.bincount(hh[acc_c], weights=hours[acc_c], minlength=n)
+    name_code, _ = pd.factorize(names)
+    key = hh.astype(np.int64) * (int(name_code.max(initial=0)) + 1) + name_code
+    acc_keys, acc_inv = np.unique(key[acc_c], return_inverse=True)
+    acc_hours = np.bincount(acc_inv, weights=hours[acc_c], minlength=acc_keys.size)
+    pos = np.arange(len(acts))
+    new_hours = hours.copy()
+    dup_rows = np.nonzero(is_w & np.isin(key, acc_keys))[0]
+    if dup_rows.size:
+        order = dup_rows[np.lexsort((-pos[dup_rows], key[dup_rows]))]
+        before = _exclusive_group_cumsum(key[order], hours[order])
+        allowed = acc_hours[np.searchsorted(acc_keys, key[order])]
+        cut = np.minimum(np.maximum(allowed - before, 0.0), hours[order])
+        new_hours[order] = hours[order] - cut
+    dup_cut = np.bincount(hh, weights=hours - new_hours, minlength=n)
+    req = None if required_hours is None else np.asarray(required_hours, dtype=float)
+    reduction = linked_reduction(wtw_hours, credit, req, dup_cut)
+    paid = names.isin(paid_work_activities(on)).to_numpy()
+    t_idx = np.nonzero(is_w & ~paid)[0]
+    if t_idx.size:
+        order = t_idx[np.lexsort((-pos[t_idx], hh[t_idx]))]
+        hv = new_hours[order]
+        before = _exclusive_group_cumsum(hh[order], hv)
+        cut = np.minimum(np.maximum(reduction[hh[order]] - before, 0.0), hv)
+        new_hours[order] = hv - cut
+    linked_cut = np.bincount(hh, weights=hours - new_hours, minlength=n)
+
+    # --- sessions ---------------------------------------------------------------------------
+    a_idx, d_idx = np.nonzero(day_flags)
+    s_hh = hh[a_idx]
+    s_start = start[a_idx]
+    s_end_sep = s_start + hours[a_idx] / n_days[a_idx]
+    s_end_lnk = s_start + new_hours[a_idx] / n_days[a_idx]
+    place_code, places = pd.factorize(acts["place"].astype(str))
+    s_place = place_code[a_idx]
+    s_w = is_w[a_idx]
+    pos_sep = hours[a_idx] > 0
+    pos_lnk = new_hours[a_idx] > 0
+    group = s_hh.astype(np.int64) * 7 + d_idx
+
+    def metrics(mask, end):
+        return (_place_days(s_hh[mask], d_idx[mask], s_place[mask], n, len(places)),
+                _overlap_pairs(group[mask], s_start[mask], end[mask], s_hh[mask], n))
+
+    w_pd, w_db = metrics(pos_sep & s_w, s_end_sep)
+    c_pd, c_db = metrics(pos_sep & ~s_w, s_end_sep)
+    s_pd, s_db = metrics(pos_sep, s_end_sep)
+    l_pd, l_db = metrics(pos_lnk, s_end_lnk)
+
+    cws_hours = np.bincount(hh[~is_w], weights=hours[~is_w], minlength=n)
+    return pd.DataFrame(
+        {"wtw_hours": wtw_hours, "cws_hours": cws_hours, "credit_hours": credit, "linked_cut_hours": linked_cut,
+         "wtw_place_days": w_pd, "cws_place_days": c_pd, "sep_place_days": s_pd, "linked_place_days": l_pd,
+         "wtw_double": w_db, "cws_double": c_db, "sep_double": s_db, "linked_double": l_db},
+        index=pd.Index(ids, name="household_id"),
+    )
