@@ -32,9 +32,10 @@ def _md(nb):
 
 
 def test_modules_exist_in_order():
-    assert MODULES, "no learner modules in notebooks/"
+    # Modules 3-8 land as their engines do, so later numbers may be missing; 0-2 never are.
     numbers = [int(p.name[:2]) for p in MODULES]
-    assert numbers == list(range(len(numbers))), f"modules should be numbered 00, 01, ... without gaps: {numbers}"
+    assert numbers[:3] == [0, 1, 2], f"modules 00-02 must be there: {numbers}"
+    assert len(set(numbers)) == len(numbers) and max(numbers) <= 8
 
 
 @pytest.mark.parametrize("path", MODULES, ids=IDS)
