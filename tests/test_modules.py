@@ -229,3 +229,18 @@ def test_static_fallback_for_handouts():
 def test_authoring_mistakes_are_caught(bad):
     with pytest.raises(SelfCheckError):
         _mc(**bad)
+
+
+def test_module_0_start_instructions_match_the_makefile():
+    """A newcomer follows module 0 from a fresh clone: `make lab` must exist, set the kit up on
+    its own and open notebooks/."""
+    welcome = "\n".join(_md(_nb(ROOT / "notebooks" / "00_welcome.ipynb")))
+    assert "make lab" in welcome and "00_welcome.ipynb" in welcome
+    makefile = (ROOT / "Makefile").read_text()
+    m = re.search(r"^lab:\s*(.*)\n((?:\t.*\n)+)", makefile, re.M)
+    assert m, "the Makefile has no 'lab' target"
+    assert "setup" in m.group(1), "make lab should set the kit up first on a fresh clone"
+    assert "notebooks" in m.group(2), "make lab should open the notebooks folder"
+    for verb in ("make demo", "make handouts", "make slides"):
+        if verb in welcome:
+            assert re.search(rf"^{verb.split()[1]}:", makefile, re.M), f"module 0 mentions '{verb}', missing in Makefile"
