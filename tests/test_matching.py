@@ -17,7 +17,7 @@ from linkages.matching import (
 )
 from linkages.matching.confidentiality import as_html
 from linkages.matching.extracts import error_rates
-from linkages.matching.match import STAGE_EXACT, STAGE_PROB
+from linkages.matching.linkage import STAGE_EXACT, STAGE_PROB
 from linkages.matching.spark import spark_settings
 from linkages.matching.upload import read_extract
 

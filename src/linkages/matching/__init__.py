@@ -2,7 +2,7 @@
 
 * :mod:`~linkages.matching.extracts` — two synthetic extracts (welfare, CWS) of the same
   synthetic families, with seeded, parameterised record differences, and the truth;
-* :mod:`~linkages.matching.match` — an exact SSN + date-of-birth stage, then a probabilistic
+* :mod:`~linkages.matching.linkage` — an exact SSN + date-of-birth stage, then a probabilistic
   stage with Splink on DuckDB (EM and seeded u-estimation), a clerical-review queue between two
   thresholds; the path to Spark for statewide extracts is in its docstring and ``SPARK.md``;
 * :mod:`~linkages.matching.evaluate` — precision, recall and F1 for people and for families, at
@@ -29,7 +29,7 @@ from linkages.matching.extracts import (
     make_extracts,
     synthetic_extracts,
 )
-from linkages.matching.match import MatchResult, exact_stage, match, prepare, splink_settings, thresholds
+from linkages.matching.linkage import MatchResult, exact_stage, match, prepare, splink_settings, thresholds
 
 __all__ = [
     "DEFAULT_GRID", "DEFAULT_ON", "EXTRACT_COLUMNS", "Extracts", "MatchResult", "Scores",

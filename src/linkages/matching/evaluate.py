@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from linkages.matching.extracts import Extracts
-from linkages.matching.match import STAGE_EXACT, MatchResult
+from linkages.matching.linkage import STAGE_EXACT, MatchResult
 
 __all__ = ["Scores", "label_pairs", "evaluate", "threshold_table", "DEFAULT_GRID"]
 

@@ -23,7 +23,7 @@ person has one). A mistyped SSN keeps the leading 9 and changes one of the other
 the generator redraws it until it equals neither an SSN of anyone in the population nor another
 mistyped SSN. Two records with the same SSN are therefore always the same person, and the exact
 stage of the match (which also requires the dates of birth to agree; see
-:mod:`linkages.matching.match`) is never wrong on these extracts.
+:mod:`linkages.matching.linkage`) is never wrong on these extracts.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_ON",
     "make_extracts",
     "synthetic_extracts",
+    "extracts_of_size",
     "error_rates",
     "nicknames",
     "population",
@@ -309,3 +310,33 @@ def make_extracts(pop, seed: int = 0, on=DEFAULT_ON) -> Extracts:
 def synthetic_extracts(n_households: int = 2_000, seed: int = 0, on=DEFAULT_ON) -> Extracts:
     """Generate a synthetic population of ``n_households`` and its two extracts."""
     return make_extracts(population(n_households, seed), seed=seed, on=on)
+
+
+def _trim(ex: Extracts, n: int, seed: int) -> Extracts:
+    """Keep ``n`` records a side: shared households first, then single-program ones, whole
+    households in a seeded random order (the last one may be cut short)."""
+    rng = np.random.default_rng(seed)
+    t = ex.truth
+    shared = ex.shared_households
+    keep = {}
+    for source in ("welfare", "cws"):
+        ts = t[t.source == source]
+        hh = pd.unique(ts.household_id)
+        hh = hh[rng.permutation(len(hh))]
+        order = {h: (0 if h in shared else 1) * len(hh) + i for i, h in enumerate(hh)}
+        ranked = ts.assign(_k=ts.household_id.map(order).astype(int)).sort_values("_k", kind="stable")
+        keep[source] = set(ranked.record_id.head(n))
+    t2 = t[t.record_id.isin(keep["welfare"] | keep["cws"])].reset_index(drop=True)
+    w = ex.welfare[ex.welfare.record_id.isin(keep["welfare"])].reset_index(drop=True)
+    c = ex.cws[ex.cws.record_id.isin(keep["cws"])].reset_index(drop=True)
+    return Extracts(w, c, t2, ex.seed, ex.rates, ex.households)
+
+
+def extracts_of_size(n_records: int, seed: int = 0, on=DEFAULT_ON) -> Extracts:
+    """Extracts of ``n_records`` records each (the benchmark's 2 x 100,000): a population large
+    enough for the smaller extract, trimmed household by household."""
+    pilot = synthetic_extracts(1_000, seed=seed, on=on)
+    per_hh = min(len(pilot.welfare), len(pilot.cws)) / 1_000
+    n_households = int(np.ceil(1.05 * n_records / max(per_hh, 1e-9))) + 50
+    ex = synthetic_extracts(n_households, seed=seed, on=on)
+    return _trim(ex, n_records, seed)

@@ -4,7 +4,7 @@ Splink saves a trained model as a settings JSON whose comparison levels are SQL 
 dialect it was trained on. The kit trains on DuckDB, whose SQL differs from Spark's in a few
 functions the model uses (``jaro_winkler_similarity`` vs ``jaro_winkler``, ``list_intersect`` vs
 ``array_intersect``, date differences). :func:`spark_settings` therefore rebuilds the *same*
-model — same comparisons, levels, blocking rules — from :func:`~linkages.matching.match.splink_settings`
+model — same comparisons, levels, blocking rules — from :func:`~linkages.matching.linkage.splink_settings`
 in the Spark dialect, and copies every trained m- and u-probability and the prior across, level
 by level (checking the levels line up). Load it with::
 
@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 
 from linkages.matching.extracts import DEFAULT_ON
-from linkages.matching.match import splink_settings
+from linkages.matching.linkage import splink_settings
 
 __all__ = ["spark_settings", "save_models"]
 

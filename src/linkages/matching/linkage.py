@@ -73,14 +73,11 @@ def _model(key: str, on=DEFAULT_ON):
 
 # -- standardising an extract -------------------------------------------------------------------
 def _norm_names(s: pd.Series) -> pd.Series:
-    def one(x):
-        if not isinstance(x, str):
-            return None
-        x = unicodedata.normalize("NFKD", x).encode("ascii", "ignore").decode().lower()
-        x = "".join(ch for ch in x if ch.isalpha())
-        return x or None
-
-    return pd.Series([one(x) for x in s.astype(object)], index=s.index, dtype=object)
+    """Lower-case ASCII letters only ("José-Luis" -> "joseluis"); blank -> None."""
+    x = (s.astype("string").str.normalize("NFKD").str.encode("ascii", "ignore")
+         .str.decode("ascii").str.lower().str.replace(r"[^a-z]", "", regex=True))
+    x = x.where(x.str.len() > 0)
+    return x.astype(object).where(x.notna(), None)
 
 
 def _canonical_index() -> dict[str, list[str]]:
@@ -108,19 +105,29 @@ def prepare(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["first_name"] = _norm_names(df["first_name"]).to_numpy()
     out["last_name"] = _norm_names(df["last_name"]).to_numpy()
     canon = _canonical_index()
-    out["name_forms"] = [canon.get(n, [n]) if n else None for n in out.first_name]
+    forms = {n: canon.get(n, [n]) for n in pd.unique(out.first_name.dropna())}
+    out["name_forms"] = out.first_name.map(forms).astype(object)
+    out["name_forms"] = out.name_forms.where(out.first_name.notna(), None)
     dob = pd.to_datetime(df["birth_date"], errors="coerce").dt.normalize()
     out["dob"] = dob.to_numpy()
     out["dob_str"] = dob.dt.strftime("%Y-%m-%d").astype(object).where(dob.notna(), None).to_numpy()
     out["birth_year"] = dob.dt.year.astype("Int64").to_numpy()
+    # year + the smaller and larger of month and day: equal for a date and its day/month swap
+    lo = np.minimum(dob.dt.month, dob.dt.day)
+    hi = np.maximum(dob.dt.month, dob.dt.day)
+    key = dob.dt.year.astype("Int64").astype("string") + "-" + lo.astype("Int64").astype("string") + "-" + hi.astype("Int64").astype("string")
+    out["dob_key"] = key.astype(object).where(key.notna(), None).to_numpy()
     out["ssn"] = _ssn9(df["ssn"]).to_numpy()
     sex = df["sex"].astype("string").str.upper().str[:1]
     out["sex"] = sex.where(sex.isin(["F", "M", "X"])).astype(object).where(lambda x: x.notna(), None).to_numpy()
     # first names of the other people on the same case (null when the case has one record)
-    names = out.groupby("case_id")["first_name"].agg(lambda s: [x for x in s if x])
+    names: dict[str, list[str]] = {}
+    for case, own in zip(out.case_id.tolist(), out.first_name.tolist()):
+        if own:
+            names.setdefault(case, []).append(own)
     hh = []
-    for case, own in zip(out.case_id, out.first_name):
-        others = list(names[case])
+    for case, own in zip(out.case_id.tolist(), out.first_name.tolist()):
+        others = list(names.get(case, ()))
         if own in others:
             others.remove(own)
         hh.append(sorted(set(others)) or None)
@@ -204,8 +211,9 @@ def splink_settings(on=DEFAULT_ON):
             block_on("ssn"),
             block_on("dob"),
             block_on("first_name", "last_name"),
-            block_on("last_name", "birth_year"),
-            block_on("first_name", "birth_year"),
+            block_on("last_name", "dob_key"),
+            block_on("first_name", "dob_key"),
+            block_on("last_name", "birth_year", "substr(first_name, 1, 1)"),
         ],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
@@ -218,7 +226,7 @@ def _splink_stage(w: pd.DataFrame, c: pd.DataFrame, seed: int, on, floor: float)
     from splink import DuckDBAPI, Linker, block_on
 
     cols = ["unique_id", "first_name", "last_name", "name_forms", "dob", "dob_str",
-            "birth_year", "ssn", "sex", "hh_names"]
+            "dob_key", "birth_year", "ssn", "sex", "hh_names"]
     con = duckdb.connect()
     db_api = DuckDBAPI(connection=con)
     dw = db_api.register(w[cols], dataset_display_name="welfare")
