@@ -190,13 +190,14 @@ def profile_figure(profile: pd.DataFrame, own: dict[str, float] | None = None, t
     ax.set_xlabel("Share of peer counties (bars) · your level, 0 = not in place … 1 = in place (diamonds)")
     ahead = [lab for lab, o, p in zip(labels, own_vals, peer) if np.isfinite(o) and o >= 0.99 and p < 0.5]
     behind = [lab for lab, o, p in zip(labels, own_vals, peer) if np.isfinite(o) and o < 0.34 and p >= 0.3]
+    who = title_county or "this county"
     if behind:
-        finding = f"peers are further along on {behind[0].lower()}"
+        finding = f"{who}'s peers are further along on {behind[0].lower()}"
     elif ahead:
-        finding = f"ahead of most peers on {ahead[0].lower()}"
+        finding = f"{who} is ahead of most peers on {ahead[0].lower()}"
     else:
-        finding = "in step with peers"
-    ax.set_title(f"Synthetic survey: {title_county or 'this county'} is {finding}", fontsize=11, loc="left")
+        finding = f"{who} is in step with its peers"
+    ax.set_title(f"Synthetic survey: {finding}", fontsize=11, loc="left")
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     fig.tight_layout()
     alt = (f"Horizontal bar chart from a SYNTHETIC survey. For each of {len(labels)} practices, a bar shows "
