@@ -80,11 +80,10 @@ def test_every_objective_maps_to_an_exercise_once_exercises_exist(mod):
 
 
 @pytest.mark.parametrize("mod", MAP["modules"], ids=[m["id"] for m in MAP["modules"]])
-def test_simulator_named_in_the_map_exists_once_simulators_land(mod):
-    sims = ROOT / "simulators"
-    if not any(sims.glob("*.ipynb")):
-        pytest.skip("no simulators have landed yet")
-    assert (sims / mod["simulator"]).exists(), f"{mod['id']}: simulators/{mod['simulator']} does not exist"
+def test_simulator_named_in_the_map_exists_or_is_pending(mod):
+    sim = mod["simulator"]
+    assert (ROOT / "simulators" / sim).exists() or sim in (MAP.get("pending_simulators") or []), (
+        f"{mod['id']}: simulators/{sim} does not exist and is not listed as pending")
 
 
 def test_rendered_module_map_is_up_to_date():

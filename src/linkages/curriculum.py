@@ -175,6 +175,9 @@ def render_module_map(data: dict | None = None) -> str:
                 f"| {head} | {mins} | **{obj['id']}** {obj['text']} | "
                 f"{', '.join(obj.get('selfchecks') or []) or '—'} | "
                 f"{', '.join(obj.get('exercises') or []) or '—'} | {sim_txt if k == 0 else ''} |")
+    if data.get("pending_simulators"):
+        lines += ["", "Simulators linked above that have not landed in `simulators/` yet: "
+                  + ", ".join(data["pending_simulators"]) + "."]
     if data.get("pending"):
         lines += ["", "## Pending modules", "",
                   "Not in the kit yet: each is written once the engine it needs has landed.", ""]
