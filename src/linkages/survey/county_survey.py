@@ -170,7 +170,7 @@ def profile_figure(profile: pd.DataFrame, own: dict[str, float] | None = None, t
     """Bars: share of peer counties with each practice in place (synthetic survey); dots: the
     county's own level (0–3 scaled to 0–1), from the survey or from ``own`` answers.
     Returns (figure, alt text)."""
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     labels = profile.label.tolist()
     y = np.arange(len(labels))
@@ -181,7 +181,8 @@ def profile_figure(profile: pd.DataFrame, own: dict[str, float] | None = None, t
     else:
         own_vals = np.array([own.get(k, np.nan) for k in profile.practice])
         own_label = f"{title_county or 'County'} (your answers)"
-    fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=100)
+    fig = Figure(figsize=(7.5, 4.2), dpi=100)
+    ax = fig.subplots()
     ax.barh(y, peer, color=OKABE_ITO["sky"], label=f"Peers with it in place ({profile.peer_group.iloc[0]})")
     ax.scatter(own_vals, y, color=OKABE_ITO["vermillion"], zorder=3, s=60, marker="D", label=own_label)
     ax.set_yticks(y, labels)
