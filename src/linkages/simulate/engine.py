@@ -26,7 +26,8 @@ from ..rules import calworks as C
 from .caseload import COMP_CODE, EVENTS, FR_CASH, FR_NONE, STATUS_CODE, Caseload
 from .model import BARRIERS, ModelParams
 
-__all__ = ["Draws", "Records", "run_vectorised", "INIT_COLUMNS", "DRAW_COLUMNS", "RECORD_FIELDS", "LeverValues"]
+__all__ = ["Draws", "Records", "run_vectorised", "INIT_COLUMNS", "DRAW_COLUMNS", "RECORD_FIELDS", "PLAN_MODES",
+           "LeverValues"]
 
 INIT_COLUMNS = ("identification", "child_care", "transport")
 DRAW_COLUMNS = ("wtw_participation", "case_plan", "good_cause", "window_resolution", "cw_transition",
@@ -43,8 +44,10 @@ RECORD_FIELDS = {
     "status": np.int8, "comp": np.int8, "grant": np.float32, "on_aid": np.bool_, "required": np.int8,
     "demand": np.float32, "double": np.float32, "met_wtw": np.bool_, "met_case_plan": np.bool_,
     "kids_out": np.int8, "clock": np.int16, "events": np.uint16, "lag": np.int16, "staff_hours": np.float32,
-    "pooled_cost": np.float32, "identified": np.bool_,
+    "pooled_cost": np.float32, "identified": np.bool_, "plans": np.int8,
 }
+#: ``plans`` codes: which plans were open that month.
+PLAN_MODES = ("none", "welfare-to-work only", "case plan only", "both")
 
 
 class Draws:
@@ -251,7 +254,8 @@ def run_vectorised(cl: Caseload, levers: dict, P: ModelParams, seed: int, draws:
         wtw_active = on_aid & ~timed_out & ~exempt & (req > 0)
         cws_active = (c0 == FM) | (c0 == FR)
         both = wtw_active & cws_active
-        pick = (wtw_active.view(np.int8) + 2 * cws_active.view(np.int8)).astype(np.intp) * n + rows
+        mode = wtw_active.view(np.int8) + 2 * cws_active.view(np.int8)
+        pick = mode.astype(np.intp) * n + rows
         hours = by_mode_h.take(pick)
         pdays = by_mode_pd.take(pick)
         dbl = by_mode_db.take(pick)
@@ -438,5 +442,5 @@ def run_vectorised(cl: Caseload, levers: dict, P: ModelParams, seed: int, draws:
         r["required"][t], r["demand"][t], r["double"][t] = req * wtw_active, demand, dbl
         r["met_wtw"][t], r["met_case_plan"][t], r["kids_out"][t], r["clock"][t] = met_w, met_c, kids_out, clock
         r["staff_hours"][t] = staff
-        r["pooled_cost"][t], r["identified"][t] = act * L.pooled_cost, ident
+        r["pooled_cost"][t], r["identified"][t], r["plans"][t] = act * L.pooled_cost, ident, mode
     return rec

@@ -335,3 +335,4 @@ def _step(t, day, fam, s: FamilyState, u, u0, L: LeverValues, P, window, minutes
     r["staff_hours"][t, i] = staff
     r["pooled_cost"][t, i] = L.pooled_cost if act else 0.0
     r["identified"][t, i] = s.identified
+    r["plans"][t, i] = (1 if wtw_active else 0) + (2 if cws_active else 0)

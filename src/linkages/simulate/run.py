@@ -39,6 +39,7 @@ class Result:
     params: ModelParams
     engine: str = "vectorised"
     caseload: Caseload | None = field(default=None, repr=False)
+    initial_clock: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def months(self) -> int:
@@ -138,7 +139,8 @@ def simulate(households: pd.DataFrame, scenario: Scenario | None = None, start: 
     else:
         raise CaseloadError(f"engine must be 'vectorised' or 'reference', not {engine!r}.")
     dates = [pd.Timestamp(d).date() for d in pd.date_range(start, periods=scenario.months, freq="MS")]
-    return Result(scenario, start, dates, ids, rec, params, engine, cl)
+    clock0 = households["clock_months_used"].fillna(0).to_numpy(dtype=np.int64)
+    return Result(scenario, start, dates, ids, rec, params, engine, cl, clock0)
 
 
 def replicate_seeds(seed: int, n: int) -> list[int]:

@@ -1,0 +1,183 @@
+"""Replicate runs, intervals, and baseline vs scenario side by side.
+
+Intervals: ``interval="percentile"`` (default) gives the 2.5th and 97.5th percentiles of the
+replicate values — the spread of outcomes a county might see; ``interval="t"`` gives mean ± t·se,
+the uncertainty of the mean. Baseline and scenario run on the same replicate seeds (common random
+numbers), so the *difference* is taken run by run and its interval is much narrower than either
+side's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..params import as_date
+from ..simulate.caseload import prepare
+from ..simulate.errors import ScenarioError
+from ..simulate.model import ModelParams
+from ..simulate.run import DEFAULT_START, replicate_seeds, simulate
+from ..simulate.scenario import ALL_LEVERS, BASELINE, Scenario
+from .measures import MEASURES, measures
+
+__all__ = ["Comparison", "compare", "run_measures", "interval", "summary", "t_critical", "INTERVALS"]
+
+INTERVALS = ("percentile", "t")
+# Two-sided 95% Student t critical values (a mathematical table, not a model parameter).
+_T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
+        11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093,
+        20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064, 25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048,
+        29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000, 120: 1.980}
+
+
+def t_critical(df: int) -> float:
+    if df < 1:
+        return float("nan")
+    if df in _T95:
+        return _T95[df]
+    keys = sorted(_T95)
+    for k in keys:
+        if k > df:
+            return _T95[k]
+    return 1.960
+
+
+def interval(values: Iterable[float], kind: str = "percentile") -> tuple[float, float, float]:
+    """(mean, low, high) of replicate values (NaNs dropped)."""
+    if kind not in INTERVALS:
+        raise ScenarioError(f"interval must be one of {', '.join(INTERVALS)}, not {kind!r}.")
+    v = np.asarray([x for x in values if x == x], dtype=float)
+    if v.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    m = float(v.mean())
+    if v.size == 1:
+        return m, m, m
+    if kind == "percentile":
+        lo, hi = np.percentile(v, [2.5, 97.5])
+        return m, float(lo), float(hi)
+    half = t_critical(v.size - 1) * float(v.std(ddof=1)) / math.sqrt(v.size)
+    return m, m - half, m + half
+
+
+def summary(runs: pd.DataFrame, kind: str = "percentile") -> pd.DataFrame:
+    """Per measure (column of ``runs``): mean, low, high over the replicate rows."""
+    rows = {c: interval(runs[c], kind) for c in runs.columns}
+    return pd.DataFrame(rows, index=["mean", "low", "high"]).T
+
+
+def run_measures(households: pd.DataFrame, scenario: Scenario, seeds: Sequence[int], *, start: Any = DEFAULT_START,
+                 activities: pd.DataFrame | None = None, caseload=None, keep_monthly: bool = True):
+    """Measures (one row per seed) and, optionally, each run's monthly summary."""
+    start = as_date(start).replace(day=1)
+    params = ModelParams.load(start, scenario.params)
+    if caseload is None or not caseload.fits(start, scenario.months, params):
+        caseload = prepare(households, activities, start, scenario.months, params)
+    rows, monthly = [], []
+    for s in seeds:
+        res = simulate(households, scenario, start, activities=activities, caseload=caseload, seed=s)
+        rows.append(measures(res))
+        if keep_monthly:
+            monthly.append(res.monthly())
+    return pd.DataFrame(rows), monthly, caseload
+
+
+@dataclass
+class Comparison:
+    """Baseline vs scenario over replicate runs (see :func:`compare`)."""
+
+    baseline: Scenario
+    scenario: Scenario
+    seeds: list
+    interval: str
+    baseline_runs: pd.DataFrame
+    scenario_runs: pd.DataFrame
+    baseline_monthly: list = field(repr=False, default_factory=list)
+    scenario_monthly: list = field(repr=False, default_factory=list)
+    n_households: int = 0
+
+    @property
+    def differences(self) -> pd.DataFrame:
+        return self.scenario_runs - self.baseline_runs
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per measure: baseline, scenario and difference, each with its interval."""
+        b, s, d = (summary(x, self.interval) for x in (self.baseline_runs, self.scenario_runs, self.differences))
+        rows = []
+        for name in self.baseline_runs.columns:
+            m = MEASURES.get(name)
+            rows.append({
+                "measure": m.title if m else name, "unit": m.unit if m else "",
+                "baseline": b.at[name, "mean"], "baseline_low": b.at[name, "low"], "baseline_high": b.at[name, "high"],
+                "scenario": s.at[name, "mean"], "scenario_low": s.at[name, "low"], "scenario_high": s.at[name, "high"],
+                "difference": d.at[name, "mean"], "difference_low": d.at[name, "low"],
+                "difference_high": d.at[name, "high"], "better": m.better if m else "",
+            })
+        return pd.DataFrame(rows, index=pd.Index(list(self.baseline_runs.columns), name="key"))
+
+    def pretty(self) -> pd.DataFrame:
+        """The table as readable strings: "42.3% (40.1–44.0)"."""
+        t = self.table
+        out = []
+        for key, r in t.iterrows():
+            pct = MEASURES[key].percent if key in MEASURES else False
+            fmt = (lambda x: f"{100 * x:.1f}%") if pct else _num
+            dfmt = (lambda x: f"{100 * x:+.1f} pts") if pct else (lambda x: _num(x, sign=True))
+            out.append({
+                "measure": r["measure"],
+                f"{self.baseline.name}": f"{fmt(r['baseline'])} ({fmt(r['baseline_low'])} to {fmt(r['baseline_high'])})",
+                f"{self.scenario.name}": f"{fmt(r['scenario'])} ({fmt(r['scenario_low'])} to {fmt(r['scenario_high'])})",
+                "difference": f"{dfmt(r['difference'])} ({dfmt(r['difference_low'])} to {dfmt(r['difference_high'])})",
+            })
+        return pd.DataFrame(out).set_index("measure")
+
+    def trajectories_figure(self, column: str = "sanctioned", **kw):
+        from .figures import trajectories_figure
+
+        return trajectories_figure(self, column, **kw)
+
+    def outcomes_figure(self, keys: Sequence[str] | None = None, **kw):
+        from .figures import outcomes_figure
+
+        return outcomes_figure(self, keys, **kw)
+
+
+def _num(x: float, sign: bool = False) -> str:
+    if x != x:
+        return "n/a"
+    s = "+" if sign and x > 0 else ""
+    ax = abs(x)
+    if ax >= 1e6:
+        return f"{s}{x / 1e6:,.2f} M"
+    if ax >= 100:
+        return f"{s}{x:,.0f}"
+    return f"{s}{x:,.2f}"
+
+
+def compare(households: pd.DataFrame, baseline: Scenario | None = None, scenario: Scenario | None = None,
+            replicates: int = 20, *, activities: pd.DataFrame | None = None, start: Any = DEFAULT_START,
+            interval: str = "percentile", keep_monthly: bool = True) -> Comparison:
+    """Run ``baseline`` and ``scenario`` ``replicates`` times each on the same seeds.
+
+    Defaults: ``scenario`` = all levers at full strength; ``baseline`` = no levers, with the
+    scenario's months and seed. Both must have the same months and seed (the runs are paired).
+    """
+    if interval not in INTERVALS:
+        raise ScenarioError(f"interval must be one of {', '.join(INTERVALS)}, not {interval!r}.")
+    if replicates < 1:
+        raise ScenarioError("Ask for at least one replicate run.")
+    scenario = scenario or ALL_LEVERS
+    baseline = baseline or BASELINE.with_(months=scenario.months, seed=scenario.seed, params=dict(scenario.params))
+    if baseline.months != scenario.months or baseline.seed != scenario.seed:
+        raise ScenarioError("Baseline and scenario must run for the same months from the same seed "
+                            f"(got {baseline.months}/{baseline.seed} and {scenario.months}/{scenario.seed}).")
+    seeds = replicate_seeds(scenario.seed, replicates)
+    b_runs, b_monthly, cl = run_measures(households, baseline, seeds, start=start, activities=activities,
+                                         keep_monthly=keep_monthly)
+    s_runs, s_monthly, _ = run_measures(households, scenario, seeds, start=start, activities=activities,
+                                        caseload=cl, keep_monthly=keep_monthly)
+    return Comparison(baseline, scenario, seeds, interval, b_runs, s_runs, b_monthly, s_monthly, len(households))

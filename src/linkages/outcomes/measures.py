@@ -1,0 +1,145 @@
+"""The measures (MODEL.md "Measures"), computed from one run's records.
+
+Federal child welfare indicators follow CFSR Round 3 in spirit, with the model's simplifications
+said here so nobody reads them as the official computation:
+
+- **Permanency within 12 months of entry** — of removal episodes that start in the months whose
+  12-month follow-up fits in the run, the share that end in reunification or exit to legal
+  permanency (adoption, guardianship) within 12 monthly steps. A removal episode is a family's
+  children removed together (the model counts episodes, not individual children).
+- **Re-entry within 12 months of exit** — of reunifications in the months whose follow-up fits in
+  the run, the share followed by a new removal within 12 monthly steps (CFSR counts only exits of
+  that year's entry cohort; the model counts all reunifications).
+
+The window is ``model.measures.window_months`` (12, CFSR).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..simulate.caseload import COMP_CODE, STATUS_CODE
+from ..simulate.run import Result
+
+__all__ = ["Measure", "MEASURES", "measures", "HEADLINE"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    title: str
+    unit: str
+    better: str  # "higher", "lower" or "" (neither: a cost or a volume)
+    description: str
+    percent: bool = False
+
+
+MEASURES: dict[str, Measure] = {m.name: m for m in [
+    Measure("permanency_12", "Permanency within 12 months of entry", "share of removal episodes", "higher",
+            "Removal episodes ending in reunification, adoption or guardianship within 12 months (CFSR 3 standard "
+            "40.5% or more).", True),
+    Measure("reentry_12", "Re-entry within 12 months of reunification", "share of reunifications", "lower",
+            "Reunifications followed by a new removal within 12 months (CFSR 3 standard 8.3% or less).", True),
+    Measure("removals_in_home", "Removals from in-home cases", "removals", "lower",
+            "Children's removals from emergency-response and family-maintenance (in-home) cases."),
+    Measure("reunifications", "Reunifications", "reunifications", "higher", "Families whose children came home."),
+    Measure("months_sanctioned", "Months sanctioned", "family-months", "lower",
+            "Family-months with an adult sanctioned (removed from the assistance unit)."),
+    Measure("sanctions", "Sanctions imposed", "sanctions", "lower", "New sanctions."),
+    Measure("work_participation_rate", "Work participation rate", "share of required family-months", "higher",
+            "Family-months meeting the hours among aided families that owe hours (exempt months excluded).", True),
+    Measure("hours_demanded", "Weekly hours demanded (both plans open)", "hours per week", "lower",
+            "Mean weekly hours asked (activities plus travel) of families with a welfare-to-work plan and a case "
+            "plan open in the same month."),
+    Measure("double_bookings", "Double-bookings (both plans open)", "per week", "lower",
+            "Mean double-booked time slots a week for families with both plans open."),
+    Measure("clock_months_used", "CalWORKs clock months used", "months", "lower",
+            "Months counted on adults' 60-month clocks during the run (exempt and sanctioned months never count)."),
+    Measure("grant_dollars", "Cash grant dollars", "USD", "",
+            "CalWORKs grants paid over the run."),
+    Measure("foster_care_months", "Foster care child-months", "child-months", "lower",
+            "Months children spent removed (reunification and permanency tracks)."),
+    Measure("foster_care_cost", "Foster care cost", "USD", "lower",
+            "Foster care child-months times model.cost.foster_care_child_month_usd (an assumption)."),
+    Measure("staff_hours", "Staff hours coordinating", "hours", "",
+            "County staff time the levers take (model.levers.*.staff_hours_per_family_month, assumptions)."),
+    Measure("coordination_cost", "Coordination cost", "USD", "",
+            "Staff hours times model.cost.staff_hour_usd, plus pooled-funding services (assumptions)."),
+    Measure("families_identified", "Shared families identified", "families", "higher",
+            "Families identified as shared by the end of the run (levers can reach only these)."),
+]}
+
+#: The measures a headline (sensitivity, attribution) looks at by default.
+HEADLINE = ("permanency_12", "reentry_12", "removals_in_home", "months_sanctioned", "foster_care_months")
+
+
+def _window(result: Result) -> int:
+    return int(result.params["measures.window_months"])
+
+
+def permanency_12(result: Result) -> tuple[int, int]:
+    """(exits within the window, entries) for entries whose follow-up fits in the run."""
+    M, W = result.months, _window(result)
+    last = M - 1 - W  # last entry month with a full follow-up
+    if last < 0:
+        return 0, 0
+    entries = result.event("removal_in_home") | result.event("reentry")
+    n_entries = int(entries[: last + 1].sum())
+    exits = result.event("reunification") | result.event("permanency_exit")
+    t_idx, h_idx = np.nonzero(exits)
+    lag = result["lag"][t_idx, h_idx].astype(np.int64)
+    entry_month = t_idx - lag
+    ok = (entry_month >= 0) & (entry_month <= last) & (lag <= W)
+    return int(ok.sum()), n_entries
+
+
+def reentry_12(result: Result) -> tuple[int, int]:
+    M, W = result.months, _window(result)
+    last = M - 1 - W
+    if last < 0:
+        return 0, 0
+    n_exits = int(result.event("reunification")[: last + 1].sum())
+    t_idx, h_idx = np.nonzero(result.event("reentry"))
+    lag = result["lag"][t_idx, h_idx].astype(np.int64)
+    exit_month = t_idx - lag
+    ok = (exit_month >= 0) & (exit_month <= last) & (lag <= W)
+    return int(ok.sum()), n_exits
+
+
+def _ratio(a: float, b: float) -> float:
+    return float(a) / float(b) if b else float("nan")
+
+
+def measures(result: Result) -> dict[str, float]:
+    """Every measure in :data:`MEASURES` for one run."""
+    r, P = result, result.params
+    status, comp = r["status"], r["comp"]
+    perm, entries = permanency_12(r)
+    back, exits = reentry_12(r)
+    owing = r["on_aid"] & np.isin(status, [STATUS_CODE[s] for s in ("participating", "non_compliant", "sanctioned",
+                                                                    "good_cause")])
+    both = r["plans"] == 3
+    in_care = (comp == COMP_CODE["family_reunification"]) | (comp == COMP_CODE["permanency"])
+    fc_months = float(np.where(in_care, r["kids_out"], 0).astype(np.int64).sum())
+    clock0 = r.initial_clock if r.initial_clock is not None else r["clock"][0]
+    staff = float(r["staff_hours"].astype(np.float64).sum())
+    return {
+        "permanency_12": _ratio(perm, entries),
+        "reentry_12": _ratio(back, exits),
+        "removals_in_home": float(r.event("removal_in_home").sum()),
+        "reunifications": float(r.event("reunification").sum()),
+        "months_sanctioned": float((status == STATUS_CODE["sanctioned"]).sum()),
+        "sanctions": float(r.event("sanction").sum()),
+        "work_participation_rate": _ratio((owing & (status == STATUS_CODE["participating"])).sum(), owing.sum()),
+        "hours_demanded": float(r["demand"][both].astype(np.float64).mean()) if both.any() else float("nan"),
+        "double_bookings": float(r["double"][both].astype(np.float64).mean()) if both.any() else float("nan"),
+        "clock_months_used": float((r["clock"][-1].astype(np.int64) - clock0).sum()),
+        "grant_dollars": float(r["grant"].astype(np.float64).sum()),
+        "foster_care_months": fc_months,
+        "foster_care_cost": fc_months * float(P["cost.foster_care_child_month_usd"]),
+        "staff_hours": staff,
+        "coordination_cost": staff * float(P["cost.staff_hour_usd"]) + float(r["pooled_cost"].astype(np.float64).sum()),
+        "families_identified": float(r["identified"][-1].sum()),
+    }
