@@ -28,8 +28,9 @@ def kit_rule() -> str:
     return _data()["kit_rule"].strip()
 
 
-def as_html(ids: tuple[str, ...] | None = None) -> str:
-    """The rules as an HTML block (title, summary, what it applies to, linked sources)."""
+def as_html(ids: tuple[str, ...] | None = None, compact: bool = False) -> str:
+    """The rules as an HTML block (title, summary, what it applies to, linked sources).
+    ``compact``: the one-line gist and the sources, the rest behind a "more" toggle."""
     parts = [f"<p><b>{html.escape(kit_rule())}</b></p>"]
     for r in rules():
         if ids and r["id"] not in ids:
@@ -38,6 +39,14 @@ def as_html(ids: tuple[str, ...] | None = None) -> str:
             f'<a href="{html.escape(s["href"])}" target="_blank" rel="noopener">{html.escape(s["title"])}</a>'
             for s in r["sources"]
         )
+        if compact:
+            parts.append(
+                f'<div class="lk-rule" data-rule="{r["id"]}"><b>{html.escape(r["title"])}.</b> '
+                f"{html.escape(r['gist'])}<details><summary>more</summary>{html.escape(r['summary'].strip())} "
+                f"<i>Applies to: {html.escape(r['applies_to'])}.</i></details>"
+                f"<small>Sources: {src}. Paraphrased; not legal advice.</small></div>"
+            )
+            continue
         parts.append(
             f'<div class="lk-rule" data-rule="{r["id"]}"><b>{html.escape(r["title"])}</b>'
             f"<br>{html.escape(r['summary'].strip())}"

@@ -124,7 +124,7 @@ def figure(state: MatchingState, accept: float, review: float):
     ax1.set_xlabel("Accept a pair as the same person from this match probability")
     low = float(min(t.precision.min(), t.recall.min(), t.family_recall.min()))
     ax1.set_ylim(max(0.0, low - 0.02), 1.005)
-    ax1.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
+    ax1.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.1f}%")
     ax1.legend(fontsize=7, loc="lower left", frameon=False)
     ax2.plot(t.recall, t.precision, color=OKABE_ITO["grey"], marker=".", zorder=1)
     r = t.iloc[i]
@@ -165,8 +165,9 @@ STYLE = """<style>
 .lk-app table.lk-review, .lk-app table.lk-preview {border-collapse: collapse; font-size: 12px}
 .lk-app table.lk-review td, .lk-app table.lk-review th, .lk-app table.lk-preview td, .lk-app table.lk-preview th
   {border: 1px solid #ccc; padding: 2px 6px}
-.lk-rules {background: #fff8e6; border-left: 4px solid #E69F00; padding: 6px 10px; font-size: 13px}
-.lk-rules .lk-rule {margin: 6px 0}
+.lk-rules {background: #fff8e6; border-left: 4px solid #E69F00; padding: 4px 10px; font-size: 13px; line-height: 1.35}
+.lk-rules p {margin: 4px 0} .lk-rules .lk-rule {margin: 6px 0} .lk-rules details {display: inline}
+.lk-app p {line-height: 1.4}
 .lk-counts {font-size: 14px} .lk-counts b {font-size: 16px}
 .lk-problem {color: #8a2c00; white-space: pre-wrap}
 .lk-ok {color: #00573f}
@@ -196,7 +197,9 @@ def build_app(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED):
         "dates of birth, SSN digits and the other people on the case. Move the threshold to see what a "
         "county gains and loses.</p>")
     extracts_box = w.HTML().add_class("lk-extracts")
-    rules = w.HTML(f"<div class='lk-rules'><b>Confidentiality where this data is used</b>{rules_html()}</div>").add_class("lk-confidentiality")
+    rules = w.HTML(f"<div class='lk-rules'><b>Confidentiality where this data is used</b>{rules_html(compact=True)}</div>").add_class("lk-confidentiality")
+    rules.layout = w.Layout(width="58%")
+    extracts_box.layout = w.Layout(width="40%")
 
     grid = list(DEFAULT_GRID)
     accept = w.SelectionSlider(
@@ -211,11 +214,13 @@ def build_app(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED):
     counts = w.HTML().add_class("lk-counts")
     queue = w.HTML().add_class("lk-queue")
 
-    upload = w.FileUpload(accept=".csv,text/csv", multiple=False, description="Upload a CSV extract").add_class("lk-upload")
+    upload = w.FileUpload(accept=".csv,text/csv", multiple=False, description="Upload a CSV extract",
+                          layout=w.Layout(width="220px")).add_class("lk-upload")
     side = w.ToggleButtons(options=[("as the welfare extract", "welfare"), ("as the CWS extract", "cws")],
                            value="cws").add_class("lk-upload-side")
     upload_msg = w.HTML().add_class("lk-upload-msg")
-    reset = w.Button(description="Back to the synthetic extracts", icon="undo").add_class("lk-reset")
+    reset = w.Button(description="Back to the synthetic extracts", icon="undo",
+                     layout=w.Layout(width="280px")).add_class("lk-reset")
 
     def show_extracts():
         st = holder["state"]
@@ -268,7 +273,7 @@ def build_app(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED):
             if len(q):
                 show = q.head(15)[["match_probability", "first_name_welfare", "last_name_welfare", "dob_str_welfare",
                                    "ssn_welfare", "first_name_cws", "last_name_cws", "dob_str_cws", "ssn_cws"]].copy()
-                show["match_probability"] = show.match_probability.map(lambda v: f"{100 * v:.1f}%")
+                show["match_probability"] = show.match_probability.map(lambda v: f"{100 * v:.2f}%")
                 show.columns = ["score", "welfare first", "welfare last", "welfare DOB", "welfare SSN",
                                 "CWS first", "CWS last", "CWS DOB", "CWS SSN"]
                 queue.value = (f"<p><b>Review queue</b> (first {len(show)} of {len(q):,}, most likely first). "
