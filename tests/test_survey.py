@@ -73,7 +73,7 @@ def test_county_profile_beside_peers(survey):
     with pytest.raises(ValueError, match="58 counties"):
         county_profile(survey, "Atlantis")
     fig, alt = profile_figure(p, title_county="Tehama")
-    assert fig.axes[0].get_title(loc="left").startswith("Synthetic survey")
+    assert fig._suptitle.get_text().startswith("Synthetic survey")
     assert "SYNTHETIC" in alt and "Tehama" in alt
 
 

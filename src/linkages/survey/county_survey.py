@@ -181,14 +181,15 @@ def profile_figure(profile: pd.DataFrame, own: dict[str, float] | None = None, t
     else:
         own_vals = np.array([own.get(k, np.nan) for k in profile.practice])
         own_label = f"{title_county or 'County'} (your answers)"
-    fig = Figure(figsize=(7.5, 4.2), dpi=100)
+    fig = Figure(figsize=(9.0, 4.4), dpi=100)
     ax = fig.subplots()
     ax.barh(y, peer, color=OKABE_ITO["sky"], label=f"Peers with it in place ({profile.peer_group.iloc[0]})")
     ax.scatter(own_vals, y, color=OKABE_ITO["vermillion"], zorder=3, s=60, marker="D", label=own_label)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.05)
-    ax.set_xlabel("Share of peer counties (bars) · your level, 0 = not in place … 1 = in place (diamonds)")
+    ax.set_xlabel("Bars: share of peers with it in place · diamonds: level, 0 = not started, 1 = in place",
+                  fontsize=9)
     ahead = [lab for lab, o, p in zip(labels, own_vals, peer) if np.isfinite(o) and o >= 0.99 and p < 0.5]
     behind = [lab for lab, o, p in zip(labels, own_vals, peer) if np.isfinite(o) and o < 0.34 and p >= 0.3]
     who = title_county or "this county"
@@ -198,7 +199,7 @@ def profile_figure(profile: pd.DataFrame, own: dict[str, float] | None = None, t
         finding = f"{who} is ahead of most peers on {ahead[0].lower()}"
     else:
         finding = f"{who} is in step with its peers"
-    ax.set_title(f"Synthetic survey: {finding}", fontsize=11, loc="left")
+    fig.suptitle(f"Synthetic survey: {finding}", fontsize=11, x=0.01, ha="left")
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     fig.tight_layout()
     alt = (f"Horizontal bar chart from a SYNTHETIC survey. For each of {len(labels)} practices, a bar shows "

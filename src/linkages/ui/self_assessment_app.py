@@ -95,10 +95,12 @@ def build_app(store: AnswerStore | None = None, survey_seed: int = SURVEY_SEED):
 
     profile_out = w.HTML().add_class("lk-profile")
     steps_out = w.HTML().add_class("lk-next-steps")
-    make = w.Button(description="Make the 12-month work plan", icon="file", button_style="primary").add_class("lk-make-plan")
+    make = w.Button(description="Make the 12-month work plan", icon="file", button_style="primary",
+                     layout=w.Layout(width="280px")).add_class("lk-make-plan")
     plan_links = w.HTML().add_class("lk-plan-links")
     plan_preview = w.HTML().add_class("lk-plan")
-    clear = w.Button(description="Clear these answers", icon="eraser").add_class("lk-clear")
+    clear = w.Button(description="Clear these answers", icon="eraser",
+                     layout=w.Layout(width="200px")).add_class("lk-clear")
 
     def answers() -> dict[str, int]:
         return {k: int(t.value) for k, t in toggles.items() if t.value is not None}
