@@ -36,3 +36,8 @@ def compare(households, baseline=None, scenario=None, replicates: int = 20, **kw
     from ..outcomes import compare as _compare
 
     return _compare(households, baseline, scenario, replicates, **kw)
+
+
+from .story import FamilyStory, Pronouns, family_story, pick_story_household, summary_sentences  # noqa: E402
+
+__all__ += ["FamilyStory", "Pronouns", "family_story", "pick_story_household", "summary_sentences"]

@@ -41,7 +41,7 @@ NONE, ER, FM, FR, PP, AFTER, EXITED = (COMP_CODE[c] for c in ("none", "emergency
 
 #: What is recorded for every household and month (name: dtype).
 RECORD_FIELDS = {
-    "status": np.int8, "comp": np.int8, "grant": np.float32, "on_aid": np.bool_, "required": np.int8,
+    "status": np.int8, "comp": np.int8, "grant": np.float64, "on_aid": np.bool_, "required": np.int8,
     "demand": np.float32, "double": np.float32, "met_wtw": np.bool_, "met_case_plan": np.bool_,
     "kids_out": np.int8, "clock": np.int16, "events": np.uint16, "lag": np.int16, "staff_hours": np.float32,
     "pooled_cost": np.float32, "identified": np.bool_, "plans": np.int8,
