@@ -47,8 +47,8 @@ def _overlap_pairs(group: np.ndarray, start: np.ndarray, end: np.ndarray, owner:
 def _place_days(hh: np.ndarray, day: np.ndarray, place: np.ndarray, n: int, n_places: int) -> np.ndarray:
     if hh.size == 0:
         return np.zeros(n, dtype=np.int64)
-    key = (hh.astype(np.int64) * 7 + day) * max(n_places, 1) + place
-    uniq = np.unique(key)
+    key = np.sort((hh.astype(np.int64) * 7 + day) * max(n_places, 1) + place)
+    uniq = key[np.r_[True, key[1:] != key[:-1]]]
     return np.bincount(uniq // (7 * max(n_places, 1)), minlength=n).astype(np.int64)
 
 

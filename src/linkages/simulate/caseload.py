@@ -117,7 +117,7 @@ def validate(households: pd.DataFrame) -> None:
         dup = households.loc[households["household_id"].duplicated(), "household_id"].iloc[0]
         raise CaseloadError(f"Household '{dup}' appears more than once.")
     comp = households["cw_component"].astype(str)
-    bad = sorted(set(comp) - set(COMP[:5]))
+    bad = sorted(set(pd.unique(comp)) - set(COMP[:5]))
     if bad:
         raise CaseloadError(f"cw_component {', '.join(map(repr, bad))} is not one of {', '.join(COMP[:5])}.")
     needs = comp.isin(["family_reunification", "permanency"])

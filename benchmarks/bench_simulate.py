@@ -1,0 +1,79 @@
+"""Benchmark: the vectorised caseload model against the per-household reference stepper.
+
+Prints, in one run: 100,000 households x 36 months through the vectorised engine (target: at
+most 1 s on one core), the same input through the reference stepper (timed on a 2,000-household
+subset and scaled per household), the ratio (target: at least 50x), and peak memory (target: at
+most 1 GB). Run: ``make bench`` or ``python benchmarks/bench_simulate.py [households]``.
+"""
+
+import os
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+           "VECLIB_MAXIMUM_THREADS"):
+    os.environ[_v] = "1"  # one core, set before numpy is imported
+
+import resource  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from linkages.simulate import ALL_LEVERS, ModelParams, prepare, simulate  # noqa: E402
+from linkages.simulate.fixture import population  # noqa: E402
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+MONTHS, SUBSET, START = 36, 2_000, "2025-01-01"
+TARGET_S, TARGET_RATIO, TARGET_MB = 1.0, 50.0, 1024.0
+
+
+def main() -> int:
+    t = time.perf_counter()
+    pop = population(N, 2025)
+    t_pop = time.perf_counter() - t
+    scenario = ALL_LEVERS.with_(months=MONTHS, seed=7)
+    params = ModelParams.load(START)
+
+    t = time.perf_counter()
+    cl = prepare(pop.households, pop.activities, START, MONTHS, params)
+    t_prep = time.perf_counter() - t
+
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        simulate(pop.households, scenario, START, caseload=cl)
+        runs.append(time.perf_counter() - t)
+    t_vec = min(runs)
+
+    sub = pop.households.iloc[:SUBSET]
+    sub_act = pop.activities[pop.activities["household_id"].isin(sub["household_id"])]
+    t = time.perf_counter()
+    ref = simulate(sub, scenario, START, activities=sub_act, engine="reference")
+    t_ref_sub = time.perf_counter() - t
+    vec_sub = simulate(sub, scenario, START, activities=sub_act)
+    same = all(np.array_equal(ref[k], vec_sub[k]) for k in ref.records.data)
+    t_ref = t_ref_sub / SUBSET * N
+    ratio = t_ref / t_vec
+
+    tracemalloc.start()
+    simulate(pop.households, scenario, START, caseload=cl)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
+
+    ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
+    print(f"population: {N:,} households generated in {t_pop:.1f} s (not timed below)")
+    print(f"prepare (plans, rule tables): {t_prep:.2f} s")
+    print(f"vectorised: {N:,} households x {MONTHS} months, all levers: {t_vec:.3f} s "
+          f"(best of 3: {', '.join(f'{x:.3f}' for x in runs)}) "
+          f"[target <= {TARGET_S:.0f} s: {ok(t_vec <= TARGET_S)}]")
+    print(f"reference: {SUBSET:,} households in {t_ref_sub:.2f} s -> {t_ref:.0f} s for {N:,} "
+          f"({t_ref_sub / SUBSET / MONTHS * 1e6:.0f} us per household-month); identical on the subset: {same}")
+    print(f"ratio reference / vectorised: {ratio:.0f}x [target >= {TARGET_RATIO:.0f}x: {ok(ratio >= TARGET_RATIO)}]")
+    print(f"peak memory: simulation {peak / 2**20:.0f} MB (tracemalloc), process {rss_mb:.0f} MB (max RSS) "
+          f"[target <= {TARGET_MB:.0f} MB: {ok(rss_mb <= TARGET_MB)}]")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
