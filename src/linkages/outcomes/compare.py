@@ -125,8 +125,13 @@ class Comparison:
         out = []
         for key, r in t.iterrows():
             pct = MEASURES[key].percent if key in MEASURES else False
-            fmt = (lambda x: f"{100 * x:.1f}%") if pct else _num
-            dfmt = (lambda x: f"{100 * x:+.1f} pts") if pct else (lambda x: _num(x, sign=True))
+            weekly = r["unit"] in ("hours per week", "per week")
+            if pct:
+                fmt, dfmt = (lambda x: f"{100 * x:.1f}%"), (lambda x: f"{100 * x:+.1f} pts")
+            elif weekly:
+                fmt, dfmt = (lambda x: f"{x:.1f}"), (lambda x: f"{x:+.1f}")
+            else:
+                fmt, dfmt = _num, (lambda x: _num(x, sign=True))
             out.append({
                 "measure": r["measure"],
                 f"{self.baseline.name}": f"{fmt(r['baseline'])} ({fmt(r['baseline_low'])} to {fmt(r['baseline_high'])})",
@@ -153,7 +158,7 @@ def _num(x: float, sign: bool = False) -> str:
     ax = abs(x)
     if ax >= 1e6:
         return f"{s}{x / 1e6:,.2f} M"
-    if ax >= 100:
+    if ax >= 10 or ax == 0:
         return f"{s}{x:,.0f}"
     return f"{s}{x:,.2f}"
 

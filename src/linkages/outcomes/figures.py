@@ -6,6 +6,7 @@ Every function returns ``(fig, alt_text)``; titles state the finding; colours ar
 
 from __future__ import annotations
 
+import textwrap
 from typing import Sequence
 
 import numpy as np
@@ -152,23 +153,25 @@ def tornado_figure(sens: pd.DataFrame, measure: str, top: int = 12):
     pct = _pct(measure)
     f = 100.0 if pct else 1.0
     central = float(d["central"].iloc[0]) * f if len(d) else 0.0
-    fig, ax = plt.subplots(figsize=(8, 0.42 * len(d) + 1.8))
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(d) + 2.0))
     y = np.arange(len(d))
     low, high = d["at_low"].to_numpy() * f, d["at_high"].to_numpy() * f
-    ax.barh(y, low - central, left=central, color=OKABE_ITO["sky_blue"], edgecolor="black", label="assumption halved")
-    ax.barh(y, high - central, left=central, color=OKABE_ITO["orange"], edgecolor="black", hatch="//",
-            label="assumption doubled")
+    ax.barh(y + 0.2, low - central, left=central, height=0.38, color=OKABE_ITO["sky_blue"], edgecolor="black",
+            label="assumption halved")
+    ax.barh(y - 0.2, high - central, left=central, height=0.38, color=OKABE_ITO["orange"], edgecolor="black",
+            hatch="//", label="assumption doubled")
     ax.axvline(central, color="black", linewidth=1)
-    ax.set_yticks(y, [p.replace("levers.", "").replace("_", " ") for p in d["parameter"]], fontsize=8)
+    ax.set_yticks(y, [p.replace("levers.", "lever ").replace("_", " ") for p in d["parameter"]], fontsize=8)
     title_m = MEASURES[measure].title if measure in MEASURES else measure
     unit = "points" if pct else MEASURES[measure].unit if measure in MEASURES else ""
-    ax.set_xlabel(f"scenario minus baseline in {title_m.lower()} ({unit})")
+    ax.set_xlabel(f"scenario minus baseline: {title_m.lower()} ({unit})")
     lead = d.iloc[-1] if len(d) else None
     title = (f"The effect on {title_m.lower()} depends most on {lead['parameter']}" if lead is not None
              else title_m)
-    ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.set_title(textwrap.fill(title, 80), fontsize=10)
+    ax.legend(fontsize=8, frameon=True, loc="best")
     fig.tight_layout()
+    fig.subplots_adjust(left=max(fig.subplotpars.left, 0.34))
     alt = (f"Tornado chart: the difference in {title_m} is {central:+.2f} with every assumption at its value. "
            + "; ".join(f"{p}: {lo:+.2f} halved, {hi:+.2f} doubled" for p, lo, hi in
                        zip(d["parameter"][::-1], low[::-1], high[::-1])) + ".")

@@ -59,7 +59,9 @@ def sensitivity(households: pd.DataFrame, scenario: Scenario | None = None, base
                 start: Any = DEFAULT_START) -> pd.DataFrame:
     """One row per (parameter, measure): the difference with nothing changed (``central``), with
     the parameter scaled by ``factors[0]`` (``at_low``) and ``factors[1]`` (``at_high``), and the
-    ``swing`` between them. Draw the tornado with :func:`linkages.outcomes.tornado_figure`."""
+    ``swing`` between them; ``central_se`` is the standard error of the central difference over
+    the replicates — swings not much larger than it are run-to-run noise, not the assumption.
+    Draw the tornado with :func:`linkages.outcomes.tornado_figure`."""
     scenario = scenario or ALL_LEVERS
     baseline = baseline or BASELINE.with_(months=scenario.months, seed=scenario.seed)
     start = as_date(start).replace(day=1)
@@ -72,15 +74,16 @@ def sensitivity(households: pd.DataFrame, scenario: Scenario | None = None, base
     units = _units()
     keys = list(measures)
 
-    def diff(overrides: dict) -> pd.Series:
+    def diff(overrides: dict, with_se: bool = False):
         b = baseline.with_(params={**baseline.params, **overrides})
         s = scenario.with_(params={**scenario.params, **overrides})
         rb, _, cl = run_measures(households, b, seeds, start=start, activities=activities, keep_monthly=False)
         rs, _, _ = run_measures(households, s, seeds, start=start, activities=activities, caseload=cl,
                                 keep_monthly=False)
-        return (rs[keys] - rb[keys]).mean()
+        d = rs[keys] - rb[keys]
+        return d.mean() if not with_se else (d.mean(), d.std(ddof=1) / len(d) ** 0.5 if len(d) > 1 else d.mean() * float("nan"))
 
-    central = diff({})
+    central, central_se = diff({}, with_se=True)
     rows = []
     for name in names:
         v0 = P[name]
@@ -89,6 +92,7 @@ def sensitivity(households: pd.DataFrame, scenario: Scenario | None = None, base
         lo, hi = diff({name: lo_v}), diff({name: hi_v})
         for m in keys:
             rows.append({"parameter": name, "status": P.status.get(name, ""), "value": v0, "low_value": lo_v,
-                         "high_value": hi_v, "measure": m, "central": float(central[m]), "at_low": float(lo[m]),
+                         "high_value": hi_v, "measure": m, "central": float(central[m]),
+                         "central_se": float(central_se[m]), "at_low": float(lo[m]),
                          "at_high": float(hi[m]), "swing": abs(float(hi[m]) - float(lo[m]))})
     return pd.DataFrame(rows)

@@ -248,7 +248,10 @@ def prepare(households: pd.DataFrame, activities: pd.DataFrame | None, start: An
         idx = np.nonzero(rem)[0]
         for i, r, age, al, to in zip(idx, rdates, ages, allr, tout):
             if r > start:
-                raise CaseloadError(f"Household '{hh.at[i, 'household_id']}' has a removal date after the start.")
+                latest = max(rdates)
+                raise CaseloadError(
+                    f"Household '{hh.at[i, 'household_id']}' has a removal date ({r}) after the start of the run "
+                    f"({start}); start on or after {latest.replace(day=1) if latest.day == 1 else add_months(latest.replace(day=1), 1)}.")
             key = (r, age < 3)
             if key not in cache_d:
                 cache_d[key] = _deadlines(child_for(age, r, params), start)
