@@ -145,6 +145,15 @@ def test_self_assessment_answers_export_and_survive_a_reload(voila_url, browser,
                            timeout=30_000)
     for item, label in ANSWERS.items():
         assert _active(page, item) == label
+
+    # the bookmark link opens straight on the same answers
+    href = page.get_attribute(".lk-saved .lk-bookmark", "href") if page.locator(".lk-saved .lk-bookmark").count() else None
+    page.goto(voila_url + PAGE + "?county=Tehama&session=Workshop%20A", wait_until="commit")
+    page.wait_for_function("() => (document.querySelector('.lk-saved')||{innerText:''}).innerText.includes('Loaded')",
+                           timeout=180_000)
+    for item, label in ANSWERS.items():
+        assert _active(page, item) == label
+    assert href is None or "county=Tehama" in href
     assert "Traceback" not in page.content()
     page.close()
     assert (answers_dir / "tehama-workshop-a.json").exists()

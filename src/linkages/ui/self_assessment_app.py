@@ -19,6 +19,8 @@ import base64
 import datetime as dt
 import html
 import logging
+import os
+import urllib.parse
 
 from linkages.survey import (
     AnswerError,
@@ -60,6 +62,18 @@ def _link(data: str, name: str, mime: str, label: str, cls: str) -> str:
     b64 = base64.b64encode(data.encode("utf-8")).decode()
     return (f'<a class="{cls}" download="{html.escape(name)}" href="data:{mime};charset=utf-8;base64,{b64}">'
             f"{html.escape(label)}</a>")
+
+
+def _bookmark(county: str, session: str) -> str:
+    q = urllib.parse.urlencode({"county": county, **({"session": session} if session else {})})
+    return f'<a class="lk-bookmark" href="?{html.escape(q)}">Link to come back to these answers</a>.'
+
+
+def _from_query() -> tuple[str | None, str]:
+    """County and session from the page address (?county=…&session=…), as Voilà passes it."""
+    q = urllib.parse.parse_qs(os.environ.get("QUERY_STRING", ""))
+    c = (q.get("county") or [None])[0]
+    return (c if c in counties() else None), (q.get("session") or [""])[0][:80]
 
 
 def build_app(store: AnswerStore | None = None, survey_seed: int = SURVEY_SEED):
@@ -139,7 +153,8 @@ def build_app(store: AnswerStore | None = None, survey_seed: int = SURVEY_SEED):
             store.save(county.value, session.value.strip(), answers(), goal.value)
             saved.value = (f"<p class='lk-ok'>Saved on the server for {html.escape(county.value)}"
                            f"{' / ' + html.escape(session.value.strip()) if session.value.strip() else ''} at "
-                           f"{dt.datetime.now():%H:%M:%S} ({len(answers())} of {len(toggles)} answered).</p>")
+                           f"{dt.datetime.now():%H:%M:%S} ({len(answers())} of {len(toggles)} answered). "
+                           f"{_bookmark(county.value, session.value.strip())}</p>")
         except AnswerError as exc:
             saved.value = f"<p class='lk-problem'>{html.escape(str(exc))}</p>"
         except Exception:  # noqa: BLE001
@@ -186,7 +201,8 @@ def build_app(store: AnswerStore | None = None, survey_seed: int = SURVEY_SEED):
         finally:
             state["loading"] = False
             plan_links.value = plan_preview.value = ""
-        if carry or (c and prev is not None and prev[0] is None and answers()):
+        unsaved = (prev is None or prev[0] is None) and bool(on_screen)
+        if carry or (c and unsaved):
             save()
         else:
             refresh_views()
@@ -226,6 +242,10 @@ def build_app(store: AnswerStore | None = None, survey_seed: int = SURVEY_SEED):
     session.observe(load, names="value")
     make.on_click(make_plan)
     clear.on_click(clear_all)
+    q_county, q_session = _from_query()
+    if q_county:  # a bookmarked address: open on those answers
+        session.value = q_session
+        county.value = q_county
     refresh_views()
 
     return w.VBox([
