@@ -7,7 +7,10 @@ import pandas as pd
 import pytest
 
 from linkages.matching import (
+    DEFAULT_HOUSEHOLDS,
+    DEFAULT_SEED,
     EXTRACT_COLUMNS,
+    MatchError,
     evaluate,
     exact_stage,
     match,
@@ -21,8 +24,8 @@ from linkages.matching.linkage import STAGE_EXACT, STAGE_PROB
 from linkages.matching.spark import spark_settings
 from linkages.matching.upload import read_extract
 
-N_HOUSEHOLDS = 1_200  # about 3,000 welfare records: small enough for a fast suite
-SEED = 11
+N_HOUSEHOLDS = DEFAULT_HOUSEHOLDS  # the default extracts: about 3,000 welfare records
+SEED = DEFAULT_SEED
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +157,28 @@ def test_match_is_deterministic_with_a_seed(ex, result):
     b = again.pairs.set_index(["welfare_id", "cws_id"]).match_probability
     assert set(a.index) == set(b.index)
     np.testing.assert_allclose(a.sort_index().to_numpy(), b.sort_index().to_numpy(), atol=1e-9)
+
+
+@pytest.mark.parametrize("damage", ["no_ssn", "no_dob", "no_first_names", "tiny"])
+def test_damaged_extracts_still_match_or_say_why(ex, damage):
+    w, c = ex.welfare.head(400), ex.cws.head(300)
+    if damage == "no_ssn":
+        w, c = w.assign(ssn=None), c.assign(ssn=None)
+    elif damage == "no_dob":
+        c = c.assign(birth_date=pd.NaT)
+    elif damage == "no_first_names":
+        w = w.assign(first_name=None)
+    else:
+        w, c = w.head(3), c.head(3)
+    r = match(w, c, seed=1)
+    assert r.pairs.match_probability.between(0, 1).all()
+
+
+def test_unusable_extracts_get_a_sentence(ex):
+    with pytest.raises(MatchError, match="Columns are missing"):
+        match(ex.welfare.drop(columns=["ssn"]), ex.cws)
+    with pytest.raises(MatchError, match="no records"):
+        match(ex.welfare.head(0), ex.cws)
 
 
 def test_spark_settings_carry_the_trained_model(result):

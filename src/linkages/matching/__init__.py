@@ -22,17 +22,21 @@ Quick start::
 
 from linkages.matching.evaluate import DEFAULT_GRID, Scores, evaluate, label_pairs, threshold_table
 from linkages.matching.extracts import (
+    DEFAULT_HOUSEHOLDS,
     DEFAULT_ON,
+    DEFAULT_SEED,
     EXTRACT_COLUMNS,
     Extracts,
     error_rates,
+    extracts_of_size,
     make_extracts,
     synthetic_extracts,
 )
-from linkages.matching.linkage import MatchResult, exact_stage, match, prepare, splink_settings, thresholds
+from linkages.matching.linkage import MatchError, MatchResult, exact_stage, match, prepare, splink_settings, thresholds
 
 __all__ = [
-    "DEFAULT_GRID", "DEFAULT_ON", "EXTRACT_COLUMNS", "Extracts", "MatchResult", "Scores",
+    "DEFAULT_GRID", "DEFAULT_HOUSEHOLDS", "DEFAULT_ON", "DEFAULT_SEED", "EXTRACT_COLUMNS", "Extracts",
+    "MatchError", "MatchResult", "Scores", "extracts_of_size",
     "error_rates", "evaluate", "exact_stage", "label_pairs", "make_extracts", "match", "prepare",
     "splink_settings", "synthetic_extracts", "threshold_table", "thresholds",
 ]

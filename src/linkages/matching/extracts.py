@@ -45,6 +45,8 @@ __all__ = [
     "EXTRACT_COLUMNS",
     "ERROR_KINDS",
     "DEFAULT_ON",
+    "DEFAULT_HOUSEHOLDS",
+    "DEFAULT_SEED",
     "make_extracts",
     "synthetic_extracts",
     "extracts_of_size",
@@ -54,6 +56,9 @@ __all__ = [
 ]
 
 DEFAULT_ON = "2025-01-01"
+#: The default extracts (``synthetic_extracts()``): about 3,000 welfare records.
+DEFAULT_HOUSEHOLDS = 1_200
+DEFAULT_SEED = 2025
 
 #: Columns every extract carries (an uploaded extract must have these too).
 EXTRACT_COLUMNS = ("record_id", "case_id", "first_name", "last_name", "sex", "birth_date", "ssn")
@@ -307,7 +312,7 @@ def make_extracts(pop, seed: int = 0, on=DEFAULT_ON) -> Extracts:
     return Extracts(parts["welfare"], parts["cws"], truth, seed, rates, households)
 
 
-def synthetic_extracts(n_households: int = 2_000, seed: int = 0, on=DEFAULT_ON) -> Extracts:
+def synthetic_extracts(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED, on=DEFAULT_ON) -> Extracts:
     """Generate a synthetic population of ``n_households`` and its two extracts."""
     return make_extracts(population(n_households, seed), seed=seed, on=on)
 

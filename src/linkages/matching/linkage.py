@@ -51,10 +51,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from linkages.matching.extracts import DEFAULT_ON, nicknames
+from linkages.matching.extracts import DEFAULT_ON, EXTRACT_COLUMNS, nicknames
 from linkages.params import value
 
-__all__ = ["MatchResult", "prepare", "exact_stage", "splink_settings", "match", "thresholds"]
+__all__ = ["MatchError", "MatchResult", "prepare", "exact_stage", "splink_settings", "match", "thresholds"]
 
 log = logging.getLogger(__name__)
 
@@ -232,19 +232,29 @@ def _splink_stage(w: pd.DataFrame, c: pd.DataFrame, seed: int, on, floor: float)
     dw = db_api.register(w[cols], dataset_display_name="welfare")
     dc = db_api.register(c[cols], dataset_display_name="cws")
     linker = Linker([dw, dc], splink_settings(on), log_level=logging.ERROR)
-    linker.training.estimate_probability_two_random_records_match(
-        ["l.ssn = r.ssn and l.dob = r.dob", block_on("first_name", "last_name", "dob")],
-        recall=float(_model("deterministic_rules_recall", on)),
-    )
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=float(_model("u_max_pairs", on)), seed=int(seed)
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("dob"), estimate_without_term_frequencies=True
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("first_name", "last_name"), estimate_without_term_frequencies=True
-    )
+    trainer = linker.training
+    try:
+        trainer.estimate_probability_two_random_records_match(
+            ["l.ssn = r.ssn and l.dob = r.dob", block_on("first_name", "last_name", "dob")],
+            recall=float(_model("deterministic_rules_recall", on)),
+        )
+    except Exception as exc:  # noqa: BLE001 - e.g. more sure matches than the recall allows
+        log.info("prior not estimated (%s); Splink's default kept", exc)
+    settings_obj = getattr(linker, "_settings_obj", None)
+    if settings_obj is not None and not getattr(settings_obj, "_probability_two_random_records_match", 1) > 0:
+        # no pair met the strict rules (tiny or very damaged extracts): assume about one
+        # true pair per record of the smaller extract
+        settings_obj._probability_two_random_records_match = 1.0 / max(len(w), len(c), 1)
+    trainer.estimate_u_using_random_sampling(max_pairs=float(_model("u_max_pairs", on)), seed=int(seed))
+    trained = 0
+    for rule in (block_on("dob"), block_on("first_name", "last_name")):
+        try:  # EM needs pairs under the rule; an extract without dates (say) skips that session
+            trainer.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+            trained += 1
+        except Exception as exc:  # noqa: BLE001 - Splink's EMTrainingException and kin
+            log.info("EM session skipped: %s", str(exc).splitlines()[0])
+    if not trained:
+        log.info("no EM session could run; Splink's default m-probabilities are used")
     pred = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
     df = pred.as_pandas_dataframe()
     settings = linker.misc.save_model_to_json()
@@ -311,15 +321,32 @@ class MatchResult:
                 .agg(people=("welfare_id", "size"), best=("match_probability", "max")))
 
 
+class MatchError(ValueError):
+    """The extracts could not be matched; the message is a sentence for a person."""
+
+
 def match(welfare: pd.DataFrame, cws: pd.DataFrame, seed: int = 0, on=DEFAULT_ON) -> MatchResult:
-    """Match a welfare extract to a CWS extract (columns as in ``EXTRACT_COLUMNS``)."""
+    """Match a welfare extract to a CWS extract (columns as in ``EXTRACT_COLUMNS``).
+
+    Raises :class:`MatchError` (a sentence) when the extracts cannot be matched at all."""
     th = thresholds(on)
+    missing = [f"{name}: {', '.join(sorted(set(EXTRACT_COLUMNS) - set(df.columns)))}"
+               for name, df in (("welfare", welfare), ("CWS", cws)) if set(EXTRACT_COLUMNS) - set(df.columns)]
+    if missing:
+        raise MatchError("Columns are missing (" + "; ".join(missing) + ").")
+    if len(welfare) == 0 or len(cws) == 0:
+        raise MatchError("One of the extracts has no records.")
     w, c = prepare(welfare, "welfare"), prepare(cws, "cws")
     exact = exact_stage(w, c)
     exact["match_probability"] = 1.0
     exact["match_weight"] = np.inf
     exact["stage"] = STAGE_EXACT
-    prob, settings = _splink_stage(w, c, seed, on, th["predict_floor"])
+    try:
+        prob, settings = _splink_stage(w, c, seed, on, th["predict_floor"])
+    except Exception as exc:  # noqa: BLE001
+        log.exception("probabilistic stage failed")
+        raise MatchError("The probabilistic stage could not run on these extracts "
+                         f"({type(exc).__name__}); check that names and dates of birth are filled in.") from exc
     prob["stage"] = STAGE_PROB
     key = exact.welfare_id + "|" + exact.cws_id
     prob = prob[~(prob.welfare_id + "|" + prob.cws_id).isin(set(key))]

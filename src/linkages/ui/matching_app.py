@@ -32,7 +32,7 @@ from linkages.matching import (
     threshold_table,
 )
 from linkages.matching.confidentiality import as_html as rules_html
-from linkages.matching.linkage import STAGE_EXACT
+from linkages.matching.linkage import STAGE_EXACT, MatchError
 from linkages.matching.upload import read_extract
 
 __all__ = ["app", "build_app", "MatchingState", "figure", "OKABE_ITO", "fig_html"]
@@ -43,8 +43,7 @@ OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow"
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
              "grey": "#999999"}
 
-DEFAULT_HOUSEHOLDS = 1_200
-DEFAULT_SEED = 2025
+from linkages.matching.extracts import DEFAULT_HOUSEHOLDS, DEFAULT_SEED  # noqa: E402
 
 
 def fig_html(fig, alt: str, css_class: str = "lk-figure") -> str:
@@ -314,6 +313,9 @@ def build_app(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED):
                                 f"{'' if has_truth else ' (no answer key for these records: counts only)'}.</p>")
             show_extracts()
             redraw()
+        except MatchError as exc:
+            upload_msg.value = (f"<p class='lk-problem'>{html.escape(str(exc))} The extracts on screen are "
+                                "unchanged.</p>")
         except Exception:  # noqa: BLE001
             log.exception("upload failed")
             upload_msg.value = ("<p class='lk-problem'>The file could not be used; the extracts on screen "
