@@ -72,16 +72,24 @@ def test_replicates_use_derived_seeds_shared_across_scenarios():
 
 
 def test_result_tables():
-    res = simulate(HH, ALL_LEVERS.with_(months=12, seed=3), start=dt.date(2025, 3, 15), activities=ACT)
-    assert res.start == dt.date(2025, 3, 1)  # runs in whole months
+    res = simulate(HH, ALL_LEVERS.with_(months=12, seed=3), start=dt.date(2025, 7, 15), activities=ACT)
+    assert res.start == dt.date(2025, 7, 1)  # runs in whole months
     m = res.monthly()
     assert len(m) == 12 and m["grant_dollars"].ge(0).all()
     hid = HH["household_id"].iloc[0]
     path = res.household_path(hid)
-    assert list(path["month"].dt.month[:2]) == [3, 4]
+    assert list(path["month"].dt.month[:2]) == [7, 8]
     assert set(path["status"]) <= {"participating", "exempt", "non_compliant", "sanctioned", "good_cause", "none"}
     with pytest.raises(CaseloadError, match="no household"):
         res.household_path("nobody")
+
+
+def test_start_is_inferred_after_the_latest_history_and_checked():
+    res = simulate(HH, Scenario(months=2))
+    latest = max(pd.to_datetime(HH["removal_date"]).max(), pd.to_datetime(HH["cw_start_date"]).max()).date()
+    assert res.start >= latest and res.start.day == 1 and (res.start - latest).days < 32
+    with pytest.raises(CaseloadError, match="after the start of the run"):
+        simulate(HH, Scenario(months=2), start="2020-01-01")
 
 
 def test_runs_without_activity_rows_use_default_plans():

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 from linkages.rules import calworks as C
 from linkages.rules import cws as W
 from linkages.simulate import EVENTS, LEVERS, STATUS, Scenario, simulate
-from linkages.simulate.caseload import age_at_removal, child_for, plan_arrays
+from linkages.simulate.caseload import age_at_removal, child_for, infer_start, plan_arrays
 from linkages.simulate.fixture import population
 from linkages.simulate.model import ModelParams
 
 POP = population(700, 41)
 HH, ACT = POP.households, POP.activities
-START = dt.date(2025, 1, 1)
+START = infer_start(HH)
 SA, EX = STATUS.index("sanctioned"), STATUS.index("exempt")
 levers = st.fixed_dictionaries({k: st.sampled_from([0.0, 0.5, 1.0]) for k in LEVERS})
 seeds = st.integers(0, 10_000)

@@ -22,10 +22,10 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from ..params import as_date
 from ..simulate.caseload import prepare
 from ..simulate.errors import ScenarioError
 from ..simulate.model import ModelParams
+from ..simulate.caseload import resolve_start
 from ..simulate.run import DEFAULT_START, replicate_seeds
 from ..simulate.scenario import Scenario
 from .compare import run_measures
@@ -47,7 +47,7 @@ def attribute(households: pd.DataFrame, scenario: Scenario, measures: Sequence[s
     if not active:
         raise ScenarioError("The scenario has no lever switched on, so there is nothing to attribute.")
     names = list(active)
-    start = as_date(start).replace(day=1)
+    start = resolve_start(households, start)
     seeds = replicate_seeds(scenario.seed, replicates)
     cl = prepare(households, activities, start, scenario.months, ModelParams.load(start, scenario.params))
     cache: dict[frozenset, pd.Series] = {}

@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..params import as_date, value
+from ..params import value
+from ..simulate.caseload import resolve_start
 from ..simulate.run import DEFAULT_START, replicate_seeds
 from ..simulate.scenario import BASELINE, Scenario
 from .compare import run_measures
@@ -36,7 +37,7 @@ def calibration_check(households: pd.DataFrame, activities: pd.DataFrame | None 
                       replicates: int = 4, seed: int = 2025, start: Any = DEFAULT_START,
                       params: dict | None = None) -> pd.DataFrame:
     """Where the no-lever caseload lands against each target (one row per measure)."""
-    start = as_date(start).replace(day=1)
+    start = resolve_start(households, start)
     runs, _, _ = run_measures(households, _baseline(months, seed, params), replicate_seeds(seed, replicates),
                               start=start, activities=activities, keep_monthly=False)
     tol = float(value("model.calibration.tolerance", start))
@@ -55,7 +56,7 @@ def calibrate(households: pd.DataFrame, activities: pd.DataFrame | None = None, 
               steps: int = 18) -> dict[str, float]:
     """Bisection for each tuned parameter in turn (``rounds`` passes); returns the values to
     write into the YAML files. Each evaluation is ``replicates`` no-lever runs on fixed seeds."""
-    start = as_date(start).replace(day=1)
+    start = resolve_start(households, start)
     seeds = replicate_seeds(seed, replicates)
     found: dict[str, float] = {}
     bounds = {"cws.reunification_monthly": (0.005, 0.4), "cws.reentry_monthly": (0.0002, 0.05)}

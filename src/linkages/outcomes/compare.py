@@ -16,10 +16,10 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..params import as_date
 from ..simulate.caseload import prepare
 from ..simulate.errors import ScenarioError
 from ..simulate.model import ModelParams
+from ..simulate.caseload import resolve_start
 from ..simulate.run import DEFAULT_START, replicate_seeds, simulate
 from ..simulate.scenario import ALL_LEVERS, BASELINE, Scenario
 from .measures import MEASURES, measures
@@ -72,7 +72,7 @@ def summary(runs: pd.DataFrame, kind: str = "percentile") -> pd.DataFrame:
 def run_measures(households: pd.DataFrame, scenario: Scenario, seeds: Sequence[int], *, start: Any = DEFAULT_START,
                  activities: pd.DataFrame | None = None, caseload=None, keep_monthly: bool = True):
     """Measures (one row per seed) and, optionally, each run's monthly summary."""
-    start = as_date(start).replace(day=1)
+    start = resolve_start(households, start)
     params = ModelParams.load(start, scenario.params)
     if caseload is None or not caseload.fits(start, scenario.months, params):
         caseload = prepare(households, activities, start, scenario.months, params)

@@ -19,8 +19,9 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..params import all_params, as_date
+from ..params import all_params
 from ..simulate.model import ModelParams
+from ..simulate.caseload import resolve_start
 from ..simulate.run import DEFAULT_START, replicate_seeds
 from ..simulate.scenario import ALL_LEVERS, BASELINE, Scenario
 from .compare import run_measures
@@ -64,7 +65,7 @@ def sensitivity(households: pd.DataFrame, scenario: Scenario | None = None, base
     Draw the tornado with :func:`linkages.outcomes.tornado_figure`."""
     scenario = scenario or ALL_LEVERS
     baseline = baseline or BASELINE.with_(months=scenario.months, seed=scenario.seed)
-    start = as_date(start).replace(day=1)
+    start = resolve_start(households, start)
     P = ModelParams.load(start)
     names = list(parameters) if parameters is not None else P.assumptions()
     for n in names:

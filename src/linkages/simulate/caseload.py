@@ -27,7 +27,7 @@ from .errors import CaseloadError, EmptyCaseloadError
 from .model import BARRIERS, ModelParams
 
 __all__ = ["Caseload", "prepare", "plan_arrays", "STATUS", "STATUS_CODE", "COMP", "COMP_CODE", "EVENTS",
-           "FR_NONE", "FR_SERVICES", "FR_CASH", "month_index", "first_month_on_or_after", "REQUIRED_COLUMNS"]
+           "FR_NONE", "FR_SERVICES", "FR_CASH", "month_index", "infer_start", "resolve_start", "first_month_on_or_after", "REQUIRED_COLUMNS"]
 
 #: Work status codes: the rules' WORK_STATUSES in order, then "none" (no welfare-to-work this month).
 STATUS = ("participating", "exempt", "non_compliant", "sanctioned", "good_cause", "none")
@@ -51,6 +51,31 @@ PREPARE_PARAMS = ("plans.default_wtw_place_days", "plans.default_cws_hours", "pl
 REQUIRED_COLUMNS = ["household_id", "county", "n_adults", "n_children", "children_ages", "youngest_age", "exempt_map",
                     "earnings", "employed_persons", "clock_months_used", "work_status", *BARRIERS, "cw_component",
                     "removal_date", "children_removed", "in_calworks"]
+
+
+def infer_start(households: pd.DataFrame) -> dt.date:
+    """The run's default start: the first day of the month on or after the latest removal or case
+    opening date in the table (so every family's history is before the run), or, with no such
+    date, the synthetic population's "as of" date."""
+    latest = None
+    for col in ("removal_date", "cw_start_date"):
+        if col in households.columns:
+            m = pd.to_datetime(households[col]).max()
+            if not pd.isna(m) and (latest is None or m.date() > latest):
+                latest = m.date()
+    if latest is None:
+        try:
+            from ..families import DEFAULT_AS_OF as latest  # type: ignore[no-redef]
+        except ImportError:
+            latest = dt.date(2025, 1, 1)
+    return latest if latest.day == 1 else add_months(latest.replace(day=1), 1)
+
+
+def resolve_start(households: pd.DataFrame, start: Any) -> dt.date:
+    """``start`` as the first day of its month; ``None`` means :func:`infer_start`."""
+    if start is None:
+        return infer_start(households)
+    return as_date(start).replace(day=1)
 
 
 def month_index(day: dt.date, start: dt.date) -> int:
@@ -204,7 +229,7 @@ def prepare(households: pd.DataFrame, activities: pd.DataFrame | None, start: An
             params: ModelParams) -> Caseload:
     """Validate the tables and build the arrays and rule tables for ``months`` from ``start``."""
     validate(households)
-    start = as_date(start).replace(day=1)
+    start = resolve_start(households, start)
     hh = households.reset_index(drop=True)
     n = len(hh)
     dates = [add_months(start, t) for t in range(months)]

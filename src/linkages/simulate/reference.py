@@ -16,10 +16,11 @@ import pandas as pd
 
 from ..dates import add_months
 from ..household import Household
-from ..params import as_date, value
+from ..params import value
 from ..rules import calworks as C
 from ..rules import cws as W
-from .caseload import COMP_CODE, EVENTS, STATUS, STATUS_CODE, age_at_removal, child_for, plan_arrays, validate
+from .caseload import (COMP_CODE, EVENTS, STATUS, STATUS_CODE, age_at_removal, child_for, plan_arrays,
+                       resolve_start, validate)
 from .engine import Draws, LeverValues, Records, check_cure_fits_a_month
 from .model import BARRIERS, ModelParams
 
@@ -69,7 +70,7 @@ def run_reference(households: pd.DataFrame, activities: pd.DataFrame | None, sta
                   P: ModelParams, seed: int, draws: Draws | None = None,
                   force_identified: np.ndarray | None = None) -> Records:
     validate(households)
-    start = as_date(start).replace(day=1)
+    start = resolve_start(households, start)
     check_cure_fits_a_month(start)
     hh = households.reset_index(drop=True)
     n = len(hh)

@@ -9,8 +9,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from ..params import as_date
-from .caseload import COMP, EVENTS, STATUS, Caseload, prepare
+
+from .caseload import COMP, EVENTS, STATUS, Caseload, prepare, resolve_start
 from .engine import Draws, Records, run_vectorised
 from .errors import CaseloadError
 from .model import ModelParams
@@ -19,7 +19,9 @@ from .scenario import Scenario
 
 __all__ = ["Result", "simulate", "run_replicates", "replicate_seeds", "DEFAULT_START"]
 
-DEFAULT_START = dt.date(2025, 1, 1)
+#: ``None``: start on the first of the month after the table's latest removal or case opening
+#: (:func:`linkages.simulate.caseload.infer_start`).
+DEFAULT_START = None
 
 
 @dataclass
@@ -121,7 +123,7 @@ def simulate(households: pd.DataFrame, scenario: Scenario | None = None, start: 
     coordinated path).
     """
     scenario = scenario or Scenario()
-    start = as_date(start).replace(day=1)
+    start = resolve_start(households, start)
     params = ModelParams.load(start, scenario.params)
     seed = scenario.seed if seed is None else seed
     forced = None if force_identified is None else np.asarray(force_identified, dtype=bool)
@@ -157,7 +159,7 @@ def run_replicates(households: pd.DataFrame, scenario: Scenario | None = None, n
     scenario = scenario or Scenario()
     if n < 1:
         raise CaseloadError("Ask for at least one replicate run.")
-    start = as_date(start).replace(day=1)
+    start = resolve_start(households, start)
     if caseload is None:
         caseload = prepare(households, activities, start, scenario.months, ModelParams.load(start, scenario.params))
     return [simulate(households, scenario, start, activities=activities, caseload=caseload, seed=s)

@@ -21,6 +21,7 @@ from ..plans import Plan, calendar_figure, link, plans_for
 from ..plans.calendar import OKABE_ITO
 from ..rules import calworks as C
 from ..rules import cws as W
+from .caseload import resolve_start
 from .errors import CaseloadError
 from .run import DEFAULT_START, simulate
 from .scenario import ALL_LEVERS, BASELINE, Scenario
@@ -151,6 +152,7 @@ def family_story(households: pd.DataFrame, activities: pd.DataFrame | None, hous
     if rows.empty:
         raise CaseloadError(f"There is no household '{household_id}' in the table.")
     one = rows.reset_index(drop=True)
+    start = resolve_start(households, start)
     acts = None if activities is None else activities[activities["household_id"] == household_id]
     scenario = (scenario or ALL_LEVERS).with_(months=months, seed=seed)
     base = BASELINE.with_(months=months, seed=seed, params=dict(scenario.params))
@@ -164,7 +166,7 @@ def family_story(households: pd.DataFrame, activities: pd.DataFrame | None, hous
     adults = int(r["n_adults"])
     req = C.work_hours_required(Household(adults=adults, children_ages=ages,
                                           wtw_exempt_adults=adults if str(r["work_status"]) == "exempt" else 0),
-                                pd.Timestamp(start).date())
+                                start)
     lp = link(wtw, cws, float(req) if len(wtw) else None)
     shared = bool(r.get("in_calworks", False)) and str(r["cw_component"]) != "none"
     return FamilyStory(household_id, r, scenario, sep, lnk, wtw, cws, lp, int(req), shared, Pronouns.of(pronouns))
