@@ -20,10 +20,11 @@ import tracemalloc  # noqa: E402
 import numpy as np  # noqa: E402
 
 from linkages.simulate import ALL_LEVERS, ModelParams, prepare, simulate  # noqa: E402
+from linkages.simulate.caseload import infer_start  # noqa: E402
 from linkages.simulate.fixture import population  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-MONTHS, SUBSET, START = 36, 2_000, "2025-01-01"
+MONTHS, SUBSET = 36, 2_000
 TARGET_S, TARGET_RATIO, TARGET_MB = 1.0, 50.0, 1024.0
 
 
@@ -32,6 +33,7 @@ def main() -> int:
     pop = population(N, 2025)
     t_pop = time.perf_counter() - t
     scenario = ALL_LEVERS.with_(months=MONTHS, seed=7)
+    START = infer_start(pop.households)
     params = ModelParams.load(START)
 
     t = time.perf_counter()
@@ -62,7 +64,7 @@ def main() -> int:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
 
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
-    print(f"population: {N:,} households generated in {t_pop:.1f} s (not timed below)")
+    print(f"population: {N:,} households generated in {t_pop:.1f} s (not timed below); run from {START}")
     print(f"prepare (plans, rule tables): {t_prep:.2f} s")
     print(f"vectorised: {N:,} households x {MONTHS} months, all levers: {t_vec:.3f} s "
           f"(best of 3: {', '.join(f'{x:.3f}' for x in runs)}) "

@@ -50,6 +50,32 @@ RECORD_FIELDS = {
 PLAN_MODES = ("none", "welfare-to-work only", "case plan only", "both")
 
 
+def _status_rule(met: bool, was_sanctioned: bool, good_cause: bool, window_due: bool, resolved: bool,
+                 owes_hours: bool, exempt: bool, on_aid: bool) -> int:
+    """This month's welfare-to-work status, in priority order (the reference stepper spells out
+    the same rule in its own words)."""
+    if not on_aid:
+        return NO
+    if exempt:
+        return EX
+    if not owes_hours:
+        return NO
+    if met:
+        return P_  # meeting the hours: never sanctioned, and it cures a sanction
+    if was_sanctioned:
+        return SA  # a sanction lasts until cured
+    if good_cause:
+        return GC
+    if window_due:
+        return GC if resolved else SA  # the compliance window ends, resolved or not
+    return NC  # the compliance window opens (or continues)
+
+
+#: The status rule as a table over the 8 conditions packed into one byte (bit order as arguments).
+STATUS_RULE = np.array([_status_rule(*[(code >> b) & 1 == 1 for b in range(8)]) for code in range(256)],
+                       dtype=np.int8)
+
+
 class Draws:
     """The pre-drawn uniform random numbers, in a fixed order (module docstring)."""
 
@@ -293,15 +319,10 @@ def run_vectorised(cl: Caseload, levers: dict, P: ModelParams, seed: int, draws:
         res = u[3] < np.minimum(win_res + I * L.win_gain, 1.0)
         due = (prev_status == NC) & (nc_months >= window)
         on = on_aid & ~timed_out
-        status = np.full(n, NC, np.int8)
-        np.putmask(status, due, SA)  # the compliance window ends unresolved
-        np.putmask(status, due & res, GC)  # ... or resolved
-        np.putmask(status, gc, GC)
-        np.putmask(status, was_sa, SA)  # a sanction lasts until cured
-        np.putmask(status, met_w, P_)  # meeting the hours: never sanctioned, and it cures
-        np.putmask(status, ~wtw_active, NO)
-        np.putmask(status, exempt, EX)
-        np.putmask(status, ~on, NO)
+        code = (met_w.view(np.uint8) | (was_sa.view(np.uint8) << 1) | (gc.view(np.uint8) << 2)
+                | (due.view(np.uint8) << 3) | (res.view(np.uint8) << 4) | (wtw_active.view(np.uint8) << 5)
+                | (exempt.view(np.uint8) << 6) | (on.view(np.uint8) << 7))
+        status = STATUS_RULE.take(code)
         nc_months = (nc_months + 1) * (status == NC)
         sanctioned = status == SA
         # grant (rules: MAP table by month, countable earnings, grant_from)
