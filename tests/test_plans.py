@@ -4,8 +4,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st

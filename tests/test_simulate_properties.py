@@ -1,6 +1,5 @@
 """Properties the model must hold, whatever the levers and the seed."""
 
-import datetime as dt
 
 import numpy as np
 import pandas as pd

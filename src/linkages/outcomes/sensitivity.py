@@ -6,7 +6,8 @@ baseline difference of each headline measure is reported next to its value with 
 
 How a parameter is scaled depends on its unit:
 
-- shares, probabilities and multipliers: value x factor, kept within [0, 1];
+- shares, probabilities, multipliers, and lever effects that are shares (reductions, reliefs,
+  travel saved, child care arranged): value x factor, kept within [0, 1];
 - relative risks: the *excess* over 1 is scaled (1.4 halved is 1.2, doubled 1.8), so halving
   never turns a risk factor into a protective one;
 - whole numbers (days, months): value x factor, rounded;
@@ -47,7 +48,8 @@ def scaled_value(name: str, value: float, factor: float, unit: str | None = None
     if unit == "relative risk":
         return 1.0 + (value - 1.0) * factor
     v = value * factor
-    if unit in _BOUNDED or name.endswith(("_share", "_probability")):
+    if unit in _BOUNDED or name.endswith(("_share", "_probability", "_reduction", "_relief", "_saved",
+                                          "child_care_gain")):
         v = min(max(v, 0.0), 1.0)
     if isinstance(value, int) and not isinstance(value, bool):
         v = float(round(v))

@@ -11,7 +11,7 @@ import pandas as pd
 
 
 from .caseload import COMP, EVENTS, STATUS, Caseload, prepare, resolve_start
-from .engine import Draws, Records, run_vectorised
+from .engine import Records, run_vectorised
 from .errors import CaseloadError
 from .model import ModelParams
 from .reference import run_reference
@@ -165,5 +165,3 @@ def run_replicates(households: pd.DataFrame, scenario: Scenario | None = None, n
     return [simulate(households, scenario, start, activities=activities, caseload=caseload, seed=s)
             for s in replicate_seeds(scenario.seed, n)]
 
-
-_ = Draws  # re-exported for callers that pre-draw
