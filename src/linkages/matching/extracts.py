@@ -126,11 +126,9 @@ class Extracts:
 
 # -- the synthetic population ---------------------------------------------------------------
 def population(n_households: int, seed: int):
-    """The synthetic population from ``linkages.families`` (a stand-in until it lands)."""
-    try:
-        from linkages.families import generate  # type: ignore[attr-defined]
-    except ImportError:
-        from linkages.matching._standin import generate
+    """The synthetic population from :func:`linkages.families.generate`."""
+    from linkages.families import generate
+
     return generate(n_households, seed)
 
 

@@ -16,8 +16,8 @@ dates of birth):
    same name, Jaro–Winkler levels), last name, date of birth (exact, day and month swapped, one
    character off, within a year), SSN (exact, one digit off), sex, and the first names of the
    other people on the same case ("household members"). The u-probabilities are estimated from
-   random record pairs (seeded), the m-probabilities by expectation maximisation on two blocking
-   rules, the prior from strict deterministic rules with an assumed recall
+   random record pairs (seeded), the m-probabilities by expectation maximisation on pairs sharing
+   an SSN and on pairs sharing a date of birth, the prior from strict deterministic rules with an assumed recall
    (``params/matching/model.yaml``). Same inputs and seed, same scores.
 
 Pairs from the exact stage score 1.0. Probabilistic pairs at or above ``accept_from`` are
@@ -246,13 +246,20 @@ def _splink_stage(w: pd.DataFrame, c: pd.DataFrame, seed: int, on, floor: float)
         # true pair per record of the smaller extract
         settings_obj._probability_two_random_records_match = 1.0 / max(len(w), len(c), 1)
     trainer.estimate_u_using_random_sampling(max_pairs=float(_model("u_max_pairs", on)), seed=int(seed))
-    trained = 0
-    for rule in (block_on("dob"), block_on("first_name", "last_name")):
-        try:  # EM needs pairs under the rule; an extract without dates (say) skips that session
+    # EM sessions. Pairs sharing an SSN are almost all true pairs, so they teach the model how
+    # names, dates of birth and households differ within one person; pairs sharing a date of birth
+    # then teach the SSN (and names again). Blocking on names instead lets EM settle on "same name,
+    # related family" as a match when names are common, so names come last, only as a fallback.
+    trained = []
+    for name, rule in (("ssn", block_on("ssn")), ("dob", block_on("dob")),
+                       ("names", block_on("first_name", "last_name"))):
+        if name == "names" and "ssn" in trained:
+            break
+        try:  # EM needs pairs under the rule; an extract without SSNs (say) skips that session
             trainer.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
-            trained += 1
+            trained.append(name)
         except Exception as exc:  # noqa: BLE001 - Splink's EMTrainingException and kin
-            log.info("EM session skipped: %s", str(exc).splitlines()[0])
+            log.info("EM session %s skipped: %s", name, str(exc).splitlines()[0])
     if not trained:
         log.info("no EM session could run; Splink's default m-probabilities are used")
     pred = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
