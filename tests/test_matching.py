@@ -231,3 +231,20 @@ def test_bad_columns_and_types_are_listed(ex):
     msg = read_extract(_csv(bad), "bad.csv").message()
     for words in ("Missing column: case_id", "birth_date", "31/31/2020", "ssn", "10850", "sex", "more than once"):
         assert words in msg, (words, msg)
+
+
+# -- the simulator notebook --------------------------------------------------------------------
+def test_simulator_notebook_is_thin_clean_and_runs(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "simulators" / "find_shared_families.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1 and all(not c.get("outputs") for c in code)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outs = code[0].outputs
+    assert not [o for o in outs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outs)

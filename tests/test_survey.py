@@ -19,6 +19,7 @@ from linkages.survey import (  # noqa: E402
     AnswerError,
     AnswerStore,
     adoption_by,
+    adoption_figure,
     adoption_rates,
     catalogue,
     county_profile,
@@ -63,6 +64,9 @@ def test_adoption_helpers(survey):
     assert adoption_by(survey, "map_region").loc["counties"].sum() == 58
     with pytest.raises(ValueError, match="Group counties by"):
         adoption_by(survey, "colour")
+    assert by.attrs["synthetic"] and r.attrs["synthetic"]
+    fig, alt = adoption_figure(survey, "map_region")
+    assert fig._suptitle.get_text().startswith("Synthetic survey") and alt.startswith("Grouped bar chart from a SYNTHETIC")
 
 
 def test_county_profile_beside_peers(survey):
@@ -133,3 +137,20 @@ def test_store_keeps_answers_between_visits(tmp_path):
     with pytest.raises(AnswerError, match="could not be read"):
         st.load("bad", "x")
     assert json.loads(st.path("San Luis Obispo", "team A").read_text())["county"] == "San Luis Obispo"
+
+
+def test_simulator_notebook_is_thin_clean_and_runs(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("LINKAGES_SELF_ASSESSMENT_DIR", str(tmp_path / "answers"))
+    path = Path(__file__).resolve().parents[1] / "simulators" / "self_assessment.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1 and all(not c.get("outputs") for c in code)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outs = code[0].outputs
+    assert not [o for o in outs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outs)

@@ -16,6 +16,7 @@ from linkages.survey.county_survey import (
     PRACTICES,
     SYNTHETIC_LABEL,
     adoption_by,
+    adoption_figure,
     adoption_rates,
     county_profile,
     county_traits,
@@ -37,7 +38,7 @@ from linkages.survey.readiness import (
 )
 
 __all__ = [
-    "LEVELS", "PRACTICES", "SYNTHETIC_LABEL", "adoption_by", "adoption_rates", "county_profile",
+    "LEVELS", "PRACTICES", "SYNTHETIC_LABEL", "adoption_by", "adoption_figure", "adoption_rates", "county_profile",
     "county_traits", "peers_of", "profile_figure", "synthetic_survey", "AnswerError", "AnswerStore",
     "catalogue", "next_steps", "practice_levels", "topic_status", "validate_answers", "work_plan",
     "work_plan_csv", "work_plan_html",

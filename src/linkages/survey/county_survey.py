@@ -37,6 +37,7 @@ __all__ = [
     "county_profile",
     "peers_of",
     "profile_figure",
+    "adoption_figure",
 ]
 
 DEFAULT_ON = "2025-01-01"
@@ -118,6 +119,7 @@ def adoption_rates(survey: pd.DataFrame, level: str = "in place") -> pd.Series:
     """Share of counties at ``level`` or beyond, by practice (SYNTHETIC survey)."""
     r = pd.Series({k: float(_at_least(survey[k], level).mean()) for k in PRACTICES}, name="share")
     r.index.name = "practice"
+    r.attrs.update(synthetic=True, data_source=SYNTHETIC_LABEL)
     return r
 
 
@@ -129,6 +131,7 @@ def adoption_by(survey: pd.DataFrame, by: str = "size_band", level: str = "in pl
     tab = pd.DataFrame({k: survey.groupby(by, observed=True)[k].apply(lambda s: float(_at_least(s, level).mean()))
                         for k in PRACTICES}).T
     tab.loc["counties"] = survey.groupby(by).size()
+    tab.attrs.update(synthetic=True, data_source=SYNTHETIC_LABEL)
     return tab
 
 
@@ -160,6 +163,44 @@ def county_profile(survey: pd.DataFrame, county: str, by: str = "size_band") -> 
         "peer_group": f"{GROUPINGS[by]}: {row[by]}",
         "data_source": SYNTHETIC_LABEL,
     })
+
+
+def adoption_figure(survey: pd.DataFrame, by: str = "size_band", level: str = "in place"):
+    """Grouped bars: share of counties with each practice at ``level`` or beyond, by group
+    (SYNTHETIC survey). Returns (figure, alt text)."""
+    from matplotlib.figure import Figure
+
+    tab = adoption_by(survey, by, level)
+    groups = list(tab.columns)
+    data = tab.drop(index="counties")
+    colours = list(OKABE_ITO.values())
+    fig = Figure(figsize=(10.0, 4.8), dpi=100)
+    ax = fig.subplots()
+    y = np.arange(len(data))
+    h = 0.8 / max(len(groups), 1)
+    for j, g in enumerate(groups):
+        ax.barh(y + j * h, data[g], height=h, color=colours[j % len(colours)],
+                label=f"{g} ({int(tab.loc['counties', g])} counties)")
+    ax.set_yticks(y + h * (len(groups) - 1) / 2, [PRACTICES[k] for k in data.index])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
+    ax.set_xlabel(f"Share of counties with the practice {level} or further along")
+    ax.legend(title=GROUPINGS[by], fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    spread = (data.max(axis=1) - data.min(axis=1))
+    widest = spread.idxmax()
+    hi, lo = data.loc[widest].idxmax(), data.loc[widest].idxmin()
+    import textwrap
+
+    title = (f"Synthetic survey: {PRACTICES[widest].lower()} differs most by {GROUPINGS[by]} "
+             f"({hi} {data.loc[widest, hi]:.0%}, {lo} {data.loc[widest, lo]:.0%})")
+    fig.suptitle(textwrap.fill(title, 100), fontsize=11, x=0.01, ha="left")
+    fig.tight_layout()
+    alt = ("Grouped bar chart from a SYNTHETIC survey of California's 58 counties: for each of "
+           f"{len(data)} practices, the share of counties with it {level}, by {GROUPINGS[by]}. "
+           + "; ".join(f"{PRACTICES[k]}: " + ", ".join(f"{g} {data.loc[k, g]:.0%}" for g in groups) for k in data.index)
+           + ".")
+    return fig, alt
 
 
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
