@@ -199,6 +199,10 @@ def test_slides_build_offline_through_the_cli(tmp_path):
     html = (tmp_path / "00_welcome.html").read_text(encoding="utf-8")
     assert not EXTERNAL.search(html), "the deck asks the network for something"
     assert "kit-slide" in html and "celltag_slide-start" in html
+    # the prose is on the slides (markdown is rendered inside .jp-InputArea: never hide it) ...
+    assert "Learning objectives" in html and not re.search(r"\.jp-InputArea\s*\{[^}]*display:\s*none", html)
+    # ... and the code is not
+    assert "MultipleChoice(" not in html and "from linkages" not in html
     assert (tmp_path / "index.html").exists()
 
 

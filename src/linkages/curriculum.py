@@ -249,7 +249,6 @@ body.jp-Notebook { margin: 0; padding: 0; max-width: none; }
 .kit-slide { display: none; box-sizing: border-box; height: calc(100vh - 3rem); overflow-y: auto;
              padding: 1.5rem 4rem; font-size: 1.25rem; }
 .kit-slide.present { display: block; }
-.kit-slide .jp-InputArea { display: none; }
 .kit-slide h1 { font-size: 2.2rem; } .kit-slide h2 { font-size: 1.9rem; }
 .kit-slide img { max-height: 60vh; }
 #kit-nav { position: fixed; bottom: 0; left: 0; right: 0; height: 3rem; display: flex;
