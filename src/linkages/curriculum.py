@@ -152,6 +152,15 @@ def notebook_objectives(path: Path) -> dict[str, str]:
     return out
 
 
+def _exercise_cell(mod: dict, obj: dict) -> str:
+    ex = obj.get("exercises") or []
+    if ex and mod.get("assignment"):
+        return ", ".join(f"{mod['assignment']}:{e}" for e in ex)
+    if obj.get("exercise_gap"):
+        return f"— (gap: {obj['exercise_gap']})"
+    return "—"
+
+
 def render_module_map(data: dict | None = None) -> str:
     """The module map as markdown (what ``curriculum/module_map.md`` holds)."""
     data = data or load_module_map()
@@ -174,7 +183,7 @@ def render_module_map(data: dict | None = None) -> str:
             lines.append(
                 f"| {head} | {mins} | **{obj['id']}** {obj['text']} | "
                 f"{', '.join(obj.get('selfchecks') or []) or '—'} | "
-                f"{', '.join(obj.get('exercises') or []) or '—'} | {sim_txt if k == 0 else ''} |")
+                f"{_exercise_cell(mod, obj)} | {sim_txt if k == 0 else ''} |")
     if data.get("pending_simulators"):
         lines += ["", "Simulators linked above that have not landed in `simulators/` yet: "
                   + ", ".join(data["pending_simulators"]) + "."]
