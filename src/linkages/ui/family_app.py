@@ -1,0 +1,716 @@
+"""Family case-plan simulator (served by Voilà from ``simulators/family_simulator.ipynb``).
+
+Pick a household from the teaching cast — or describe one with a few controls — and see:
+
+* both programs' requirements on a weekly calendar, double-bookings highlighted and hours
+  totalled, with a toggle between *separate plans* and the *linked plan*;
+* the family's 24-month path (grant, sanction, children in foster care, reunification) under
+  separate plans and under linked, coordinated plans, as bands over 30 replicate runs of that one
+  household;
+* plain-language sentences that follow the numbers, and the assumptions behind them.
+
+Thirty replicate runs of one household are one vectorised run of a 30-row table (each row a copy
+of the household with its own random numbers), so a change of family redraws in a fraction of a
+second. The story sentences come from :func:`linkages.simulate.family_story` (one paired run on
+seed 0, the same random numbers under both paths). Every model result is labelled a teaching
+illustration, not a forecast. No callback lets a traceback reach the page: bad input gets a
+sentence beside its control and nothing else on the page changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from linkages.ui import export as X
+
+__all__ = ["app", "build_app", "FamilyInput", "FamilyResult", "InputError", "cast_choices", "cast_family",
+           "describe_family", "parse_ages", "family_result", "hours_table", "paths_table", "path_figure",
+           "calendar_png", "summary_sentences", "assumptions_table", "MONTHS", "REPLICATES"]
+
+log = logging.getLogger(__name__)
+
+MONTHS = 24
+REPLICATES = 30
+SEED = 0
+MAX_CHILDREN = 6
+
+BARRIER_LABELS = {
+    "substance_use": "Substance use", "mental_health": "Mental health", "domestic_violence": "Domestic violence",
+    "housing_instability": "Housing instability", "limited_english": "Limited English", "no_diploma": "No diploma",
+    "disability": "Disability", "transportation": "No transportation",
+}
+WORK_STATUS = [("Participating in welfare-to-work", "participating"), ("Not complying (20-day window)", "non_compliant"),
+               ("Sanctioned", "sanctioned"), ("Exempt from welfare-to-work", "exempt"),
+               ("Not on CalWORKs", "none")]
+CW_STATUS = [("No child welfare case", "none"), ("In-home services (family maintenance)", "family_maintenance"),
+             ("Children removed (family reunification)", "family_reunification")]
+
+
+class InputError(ValueError):
+    """A described household the simulator cannot use; ``field`` names the control."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class FamilyInput:
+    """One household as the engine reads it, with what the page says about it."""
+
+    households: pd.DataFrame  # one row
+    activities: pd.DataFrame
+    name: str  # "Maribel", "Darnell and Keisha", "This family"
+    pronouns: str  # she / he / they
+    vignette: str
+    key: tuple  # what identifies the input (for caching)
+
+    @property
+    def household_id(self) -> str:
+        return str(self.households["household_id"].iloc[0])
+
+
+# --- the cast -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _cast():
+    """The teaching cast (households, members, activities), validated by the families loader."""
+    from linkages.families import load
+
+    return load("cast")
+
+
+@lru_cache(maxsize=1)
+def start_date() -> dt.date:
+    """Every family starts on the same month: the one the cast's histories lead up to."""
+    from linkages.simulate.caseload import infer_start
+
+    return infer_start(_cast().households)
+
+
+def _first_sentence(text: str) -> str:
+    m = re.match(r"(.+?[.!?])(\s|$)", str(text))
+    return m.group(1) if m else str(text)
+
+
+def _names_and_pronouns(household_id: str) -> tuple[str, str]:
+    m = _cast().members
+    adults = m[(m["household_id"] == household_id) & (m["role"] == "adult")]
+    names = adults["first_name"].astype(str).tolist()
+    if len(names) >= 2:
+        return " and ".join(names[:2]), "they"
+    if names:
+        return names[0], "he" if str(adults["sex"].iloc[0]).upper().startswith("M") else "she"
+    return "The parent", "they"
+
+
+def cast_choices() -> list[tuple[str, str]]:
+    """Dropdown options: "Maribel (Alameda) — Maribel, 29, is raising Leo (2) and Ana (7) in Oakland."."""
+    hh = _cast().households
+    out = []
+    for r in hh.itertuples(index=False):
+        name, _ = _names_and_pronouns(r.household_id)
+        out.append((f"{name} ({r.county}) — {_first_sentence(r.vignette)}", str(r.household_id)))
+    return out
+
+
+def cast_family(household_id: str) -> FamilyInput:
+    c = _cast()
+    one = c.households[c.households["household_id"] == household_id].reset_index(drop=True)
+    if one.empty:
+        raise InputError("family", f"There is no household {household_id!r} in the cast.")
+    acts = c.activities[c.activities["household_id"] == household_id].reset_index(drop=True)
+    name, pron = _names_and_pronouns(household_id)
+    return FamilyInput(one, acts, name, pron, str(one["vignette"].iloc[0]), ("cast", household_id))
+
+
+# --- a described family ---------------------------------------------------------------------
+
+def parse_ages(text: str) -> tuple[int, ...]:
+    """"2, 7" → (2, 7). Raises :class:`InputError` with a sentence for anything else."""
+    raw = str(text or "").strip()
+    if not raw:
+        raise InputError("ages", "Type the children's ages, e.g. 2, 7 (at least one child).")
+    parts = [p for p in re.split(r"[,;\s]+", raw) if p]
+    ages = []
+    for p in parts:
+        if not re.fullmatch(r"\d{1,2}", p):
+            raise InputError("ages", f"'{p[:12]}' is not an age: use whole years from 0 to 17, separated by commas.")
+        a = int(p)
+        if a > 17:
+            raise InputError("ages", f"{a} is not a child's age here: use 0 to 17.")
+        ages.append(a)
+    if len(ages) > MAX_CHILDREN:
+        raise InputError("ages", f"Up to {MAX_CHILDREN} children, please ({len(ages)} given).")
+    return tuple(sorted(ages))
+
+
+def _counties() -> list[str]:
+    from linkages.params import value
+
+    return list(value("calworks.counties", start_date()))
+
+
+def describe_family(adults: int, ages_text: str, county: str, work_status: str, cw_component: str,
+                    barriers=(), months_since_removal: int = 3, clock_months_used: int = 12) -> FamilyInput:
+    """A one-row households table (and its case-plan activities) the engine accepts, from a few
+    answers. Raises :class:`InputError` naming the control when an answer cannot be used."""
+    from linkages.families import activities_for
+
+    ages = parse_ages(ages_text)
+    if adults not in (1, 2):
+        raise InputError("adults", "A household here has one or two adults.")
+    if county not in _counties():
+        raise InputError("county", "Choose a California county from the list.")
+    statuses = {v for _, v in WORK_STATUS}
+    if work_status not in statuses:
+        raise InputError("calworks", "Choose a CalWORKs situation from the list.")
+    if cw_component not in {v for _, v in CW_STATUS}:
+        raise InputError("cws", "Choose a child welfare situation from the list.")
+    if work_status == "none" and cw_component == "none":
+        raise InputError("cws", "This family is in neither program: choose CalWORKs, child welfare or both.")
+    bad = [b for b in barriers if b not in BARRIER_LABELS]
+    if bad:
+        raise InputError("barriers", f"Unknown barrier {bad[0]!r}.")
+    start = start_date()
+    removed = cw_component == "family_reunification"
+    removal = pd.Timestamp(start) - pd.DateOffset(months=int(months_since_removal)) if removed else pd.NaT
+    opened = removal - pd.Timedelta(days=3) if removed else (
+        pd.Timestamp(start) - pd.DateOffset(months=2) if cw_component != "none" else pd.NaT)
+    from linkages.rules import calworks as C
+
+    hid = "DESC-000001"
+    row = {
+        "household_id": hid, "county": county, "region": int(C.region(county, start)),
+        "n_adults": int(adults), "n_children": len(ages), "children_ages": ";".join(map(str, ages)),
+        "youngest_age": int(ages[0]), "parent_age": 30, "exempt_map": False, "earnings": 0.0,
+        "employed_persons": 0, "months_on_aid": int(clock_months_used),
+        "clock_months_used": int(clock_months_used) if work_status != "none" else 0,
+        "work_status": work_status, **{b: b in set(barriers) for b in BARRIER_LABELS},
+        "cw_component": cw_component, "cw_start_date": opened, "removal_date": removal,
+        "children_removed": len(ages) if removed else 0, "in_calworks": work_status != "none",
+        "in_cws": cw_component != "none", "shared": work_status != "none" and cw_component != "none",
+        "vignette": "",
+    }
+    hh = pd.DataFrame([row])
+    hh["cw_start_date"] = pd.to_datetime(hh["cw_start_date"])
+    hh["removal_date"] = pd.to_datetime(hh["removal_date"])
+    acts = activities_for(hh, np.random.default_rng([2026, 8]), start)
+    parts = [f"{'One adult' if adults == 1 else 'Two adults'} in {county} County with "
+             f"{len(ages)} child{'ren' if len(ages) != 1 else ''} (age{'s' if len(ages) != 1 else ''} "
+             f"{', '.join(map(str, ages))})",
+             dict((v, k) for k, v in WORK_STATUS)[work_status].lower(),
+             dict((v, k) for k, v in CW_STATUS)[cw_component].lower()]
+    if barriers:
+        parts.append("barriers: " + ", ".join(BARRIER_LABELS[b].lower() for b in barriers))
+    vignette = "; ".join(parts) + "."
+    key = ("described", adults, ages, county, work_status, cw_component, tuple(sorted(barriers)))
+    return FamilyInput(hh, acts.reset_index(drop=True), "This family" if adults == 1 else "These parents",
+                       "they", vignette, key)
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+@dataclass
+class FamilyResult:
+    family: FamilyInput
+    story: object  # linkages.simulate.FamilyStory (seed 0, both paths)
+    dates: list
+    bands: dict  # path ("separate"/"linked") -> {measure: [replicates, months] array}
+    replicates: int
+
+    def mean(self, path: str, what: str) -> np.ndarray:
+        return self.bands[path][what].mean(axis=0)
+
+
+def _replicated(f: FamilyInput, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``k`` copies of the household, each with its own id (so its own random numbers)."""
+    hid = f.household_id
+    ids = [f"{hid}-R{i:02d}" for i in range(k)]
+    hh = pd.concat([f.households] * k, ignore_index=True)
+    hh["household_id"] = ids
+    if len(f.activities):
+        acts = pd.concat([f.activities.assign(household_id=i) for i in ids], ignore_index=True)
+    else:
+        acts = f.activities
+    return hh, acts
+
+
+def _bands(f: FamilyInput, k: int) -> tuple[list, dict]:
+    from linkages.simulate import ALL_LEVERS, BASELINE, simulate
+    from linkages.simulate.caseload import STATUS
+
+    hh, acts = _replicated(f, k)
+    start = start_date()
+    out = {}
+    dates = None
+    for path, sc, forced in (("separate", BASELINE, None), ("linked", ALL_LEVERS, [True] * k)):
+        r = simulate(hh, sc.with_(months=MONTHS, seed=SEED), start, activities=acts, force_identified=forced)
+        dates = r.dates
+        kids = r["kids_out"].astype(float).T
+        reunified = np.cumsum(r.event("reunification").T, axis=1) > 0
+        out[path] = {
+            "grant": r["grant"].astype(float).T,
+            "sanctioned": (r["status"] == STATUS.index("sanctioned")).T.astype(float),
+            "children_in_care": kids,
+            "reunified": reunified.astype(float),
+            "hours_demanded": r["demand"].astype(float).T,
+        }
+    return dates, out
+
+
+_RESULTS: dict = {}
+
+
+def family_result(f: FamilyInput, replicates: int = REPLICATES) -> FamilyResult:
+    """The story (one paired run) and the bands (``replicates`` runs) of a family; cached."""
+    from linkages.simulate import family_story
+
+    key = (f.key, replicates)
+    if key in _RESULTS:
+        return _RESULTS[key]
+    st = family_story(f.households, f.activities, f.household_id, months=MONTHS, seed=SEED, start=start_date(),
+                      pronouns=f.pronouns)
+    dates, bands = _bands(f, replicates)
+    res = FamilyResult(f, st, dates, bands, replicates)
+    if len(_RESULTS) > 40:
+        _RESULTS.pop(next(iter(_RESULTS)))
+    _RESULTS[key] = res
+    return res
+
+
+# --- tables and sentences -------------------------------------------------------------------
+
+def _h(x: float) -> float:
+    return round(float(x), 1)
+
+
+def hours_table(res: FamilyResult) -> pd.DataFrame:
+    """The week under separate plans and under the linked plan: hours, travel, double-bookings."""
+    st = res.story
+    sep, lnk = st.wtw_plan + st.cws_plan, st.linked_plan
+    rows = []
+    for label, plan in (("separate plans", sep), ("linked plan", lnk)):
+        s = plan.summary()
+        rows.append({
+            "plans": label,
+            "welfare_to_work_hours": _h(sum(a.hours_per_week for a in plan.activities if a.plan == "wtw")),
+            "case_plan_hours": _h(sum(a.hours_per_week for a in plan.activities if a.plan == "cws")),
+            "activity_hours": _h(s["activity_hours"]),
+            "travel_hours": _h(s["travel_hours"]),
+            "hours_asked_per_week": _h(s["hours_demanded"]),
+            "double_bookings": int(s["double_bookings"]),
+            "hours_required_by_calworks": int(st.required_hours),
+        })
+    return pd.DataFrame(rows)
+
+
+def paths_table(res: FamilyResult) -> pd.DataFrame:
+    """Month by month, each path: mean and 2.5–97.5 percentile band over the replicate runs."""
+    out = {"month": [d.isoformat() for d in res.dates]}
+    for path in ("separate", "linked"):
+        for what, digits in (("grant", 0), ("sanctioned", 3), ("children_in_care", 2), ("reunified", 3)):
+            v = res.bands[path][what]
+            lo, hi = np.percentile(v, [2.5, 97.5], axis=0)
+            out[f"{path}_{what}_mean"] = np.round(v.mean(axis=0), digits)
+            if what in ("grant", "children_in_care"):
+                out[f"{path}_{what}_low"] = np.round(lo, digits)
+                out[f"{path}_{what}_high"] = np.round(hi, digits)
+    return pd.DataFrame(out)
+
+
+def _who(res: FamilyResult) -> tuple[str, str, str]:
+    """(Subject as written, be-verb, possessive)."""
+    p = res.family.pronouns
+    if p == "they":
+        return res.family.name if res.family.name not in ("This family", "These parents") else "The family", "are", "their"
+    return res.family.name, "is", "her" if p == "she" else "his"
+
+
+def summary_sentences(res: FamilyResult) -> list[str]:
+    """The engine's story sentences, then what the replicate runs add (plain language)."""
+    out = list(res.story.sentences())
+    n, k = len(res.dates), res.replicates
+    who, be, pos = _who(res)
+    s_sanc = res.bands["separate"]["sanctioned"].sum(axis=1).mean()
+    l_sanc = res.bands["linked"]["sanctioned"].sum(axis=1).mean()
+    if s_sanc > 0.05 or l_sanc > 0.05:
+        out.append(f"Across {k} runs, {who} {be} sanctioned in {s_sanc:.1f} of {n} months on average under separate "
+                   f"plans and {l_sanc:.1f} with linked plans.")
+    s_g, l_g = res.bands["separate"]["grant"].sum(axis=1).mean(), res.bands["linked"]["grant"].sum(axis=1).mean()
+    if abs(s_g - l_g) >= 1:
+        out.append(f"{pos.capitalize()} family receives ${s_g:,.0f} in cash aid over {n} months under separate plans "
+                   f"and ${l_g:,.0f} with linked plans (average of {k} runs).")
+    kids0 = float(res.bands["separate"]["children_in_care"][:, 0].mean())
+    s_home = res.bands["separate"]["reunified"][:, -1].mean()
+    l_home = res.bands["linked"]["reunified"][:, -1].mean()
+    if kids0 > 0:
+        out.append(f"{pos.capitalize()} children come home within {n} months in {100 * s_home:.0f}% of runs under "
+                   f"separate plans and {100 * l_home:.0f}% with linked plans.")
+    else:
+        s_rem = (res.bands["separate"]["children_in_care"].max(axis=1) > 0).mean()
+        l_rem = (res.bands["linked"]["children_in_care"].max(axis=1) > 0).mean()
+        if s_rem or l_rem:
+            out.append(f"{pos.capitalize()} children are removed at some point in {100 * s_rem:.0f}% of runs under "
+                       f"separate plans and {100 * l_rem:.0f}% with linked plans.")
+    return out
+
+
+def assumptions_table() -> pd.DataFrame:
+    """The model parameters this page leans on, with value, status (sourced | assumption) and source."""
+    from linkages.simulate import ModelParams
+
+    P = ModelParams.load(start_date())
+    rows = []
+    for name in sorted(P.values):
+        v = P.values[name]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or name.startswith("calibration."):
+            continue
+        if not name.startswith(("levers.", "participation.", "capacity.", "plans.", "cws.", "sanction.",
+                                "identification.")):
+            continue
+        rows.append({"parameter": f"model.{name}", "value": v, "status": P.status.get(name, ""),
+                     "source": ModelParams.source(name, start_date()) or ""})
+    return pd.DataFrame(rows)
+
+
+# --- figures --------------------------------------------------------------------------------
+
+def calendar_png(res: FamilyResult, mode: str) -> X.Rendered:
+    """The week under ``mode`` ("separate" or "linked"), title saying what linking changes."""
+    from linkages.plans import calendar_figure
+
+    st = res.story
+    sep, lnk = st.wtw_plan + st.cws_plan, st.linked_plan
+    a, b = sep.summary(), lnk.summary()
+
+    def words(s):
+        db = s["double_bookings"]
+        return (f"{_fmt_h(s['hours_demanded'])} hours a week, "
+                f"{'no' if db == 0 else db} double-booking{'' if db == 1 else 's'}")
+
+    if mode == "linked":
+        plan = lnk
+        title = f"Linked plan: {words(b)} (separate plans: {words(a)})"
+    else:
+        plan = sep
+        same = abs(a["hours_demanded"] - b["hours_demanded"]) < 0.05 and a["double_bookings"] == b["double_bookings"]
+        title = (f"Separate plans: {words(a)}" + (" — linking changes nothing here" if same
+                                                  else f"; linked: {words(b)}"))
+    if not len(plan):
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(6, 1.2))
+        fig.text(0.5, 0.5, "No case-plan activities this week", ha="center", va="center")
+        return X.Rendered(f"calendar_{mode}", X.png(fig), f"{title}. No activities to show.", title)
+    fig, alt = calendar_figure(plan, title=title, person=res.family.name)
+    return X.render(f"calendar_{mode}", (fig, alt))
+
+
+def _fmt_h(x: float) -> str:
+    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
+
+
+def path_figure(res: FamilyResult):
+    """Four small panels over the months, separate vs linked, mean line and band of runs:
+    grant, share of runs sanctioned, children in foster care, share of runs reunified."""
+    from matplotlib.figure import Figure
+
+    from linkages.plans.calendar import OKABE_ITO
+
+    months = np.arange(1, len(res.dates) + 1)
+    fig = Figure(figsize=(9.5, 5.2))
+    axes = fig.subplots(2, 2, sharex=True)
+    panels = (("grant", "cash grant ($ a month)", True), ("sanctioned", "share of runs sanctioned", False),
+              ("children_in_care", "children in foster care", True), ("reunified", "share of runs reunified", False))
+    styles = {"separate": (OKABE_ITO["orange"], "--", "separate plans"),
+              "linked": (OKABE_ITO["blue"], "-", "linked plans")}
+    for ax, (what, label, band) in zip(axes.flat, panels):
+        for path in ("separate", "linked"):
+            colour, ls, name = styles[path]
+            v = res.bands[path][what]
+            m = v.mean(axis=0)
+            if band:
+                lo, hi = np.percentile(v, [2.5, 97.5], axis=0)
+                ax.fill_between(months, lo, hi, color=colour, alpha=0.2, step="mid", linewidth=0)
+            ax.step(months, m, where="mid", color=colour, linestyle=ls, linewidth=2,
+                    label=f"{name} (mean{', band: 95% of runs' if band else ''})")
+        ax.set_ylabel(label, fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(axis="y", color="0.9")
+        if not band:
+            ax.set_ylim(-0.03, 1.03)
+            ax.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
+    for ax in axes[1]:
+        ax.set_xlabel("month", fontsize=8)
+    axes[0, 0].legend(fontsize=7, frameon=False, loc="lower left")
+    title = _path_headline(res)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    k = res.replicates
+    g = {p: res.bands[p]["grant"].sum(axis=1).mean() for p in styles}
+    sanc = {p: res.bands[p]["sanctioned"].sum(axis=1).mean() for p in styles}
+    care = {p: res.bands[p]["children_in_care"][:, -1].mean() for p in styles}
+    home = {p: res.bands[p]["reunified"][:, -1].mean() for p in styles}
+    alt = (f"Four charts over {len(months)} months, {k} runs of this household under separate plans (orange, dashed) "
+           f"and linked plans (blue, solid). {title}. Cash aid in total: ${g['separate']:,.0f} separate, "
+           f"${g['linked']:,.0f} linked. Months sanctioned on average: {sanc['separate']:.1f} separate, "
+           f"{sanc['linked']:.1f} linked. Children in foster care in the last month: {care['separate']:.1f} "
+           f"separate, {care['linked']:.1f} linked. Runs with a reunification: {100 * home['separate']:.0f}% "
+           f"separate, {100 * home['linked']:.0f}% linked.")
+    return fig, alt
+
+
+def _path_headline(res: FamilyResult) -> str:
+    who, be, pos = _who(res)
+    b = res.bands
+    kids0 = float(b["separate"]["children_in_care"][:, 0].mean())
+    s_home, l_home = b["separate"]["reunified"][:, -1].mean(), b["linked"]["reunified"][:, -1].mean()
+    if kids0 > 0 and l_home - s_home >= 0.05:
+        return (f"With linked plans {pos} children come home in {100 * l_home:.0f}% of runs, "
+                f"against {100 * s_home:.0f}% under separate plans")
+    s_rem = (b["separate"]["children_in_care"].max(axis=1) > 0).mean()
+    l_rem = (b["linked"]["children_in_care"].max(axis=1) > 0).mean()
+    if kids0 == 0 and s_rem - l_rem >= 0.05:
+        return (f"With linked plans {pos} children are removed in {100 * l_rem:.0f}% of runs, "
+                f"against {100 * s_rem:.0f}% under separate plans")
+    s_s, l_s = b["separate"]["sanctioned"].sum(axis=1).mean(), b["linked"]["sanctioned"].sum(axis=1).mean()
+    if s_s - l_s >= 0.5:
+        return f"With linked plans {who} {be} sanctioned {s_s - l_s:.1f} fewer months on average"
+    s_g, l_g = b["separate"]["grant"].sum(axis=1).mean(), b["linked"]["grant"].sum(axis=1).mean()
+    if l_g - s_g >= 50:
+        return f"With linked plans {pos} family keeps ${l_g - s_g:,.0f} more in cash aid on average"
+    return f"For this family, linked plans change little over {len(res.dates)} months"
+
+
+# --- the page -------------------------------------------------------------------------------
+
+STYLE = """<style>
+.lk-fam {max-width: 1100px}
+.lk-fam p {line-height: 1.4}
+.lk-teaching {display: inline-block; background: #fff3cd; border: 1px solid #E69F00; padding: 2px 8px;
+  font-weight: bold; font-size: 13px}
+.lk-fam table.lk-num {border-collapse: collapse; font-size: 13px}
+.lk-fam table.lk-num td, .lk-fam table.lk-num th {border: 1px solid #ccc; padding: 2px 8px; text-align: right}
+.lk-fam table.lk-num td:first-child, .lk-fam table.lk-num th:first-child {text-align: left}
+.lk-fam table.lk-num tr.lk-current {background: #e8f3fb; font-weight: bold}
+.lk-fam table.lk-params {border-collapse: collapse; font-size: 12px}
+.lk-fam table.lk-params td, .lk-fam table.lk-params th {border: 1px solid #ddd; padding: 1px 6px}
+.lk-fam .lk-assumption {color: #8a4b00; font-weight: bold}
+.lk-fam .lk-vignette {background: #f6f6f6; border-left: 4px solid #56B4E9; padding: 4px 10px; font-size: 14px}
+.lk-fam .lk-summary p {margin: 4px 0; font-size: 15px}
+.lk-problem {color: #8a2c00; white-space: pre-wrap}
+.lk-ok {color: #00573f}
+.lk-fam .lk-downloads {font-size: 13px; margin: 8px 0} .lk-fam .lk-downloads a {margin: 0 2px}
+</style>"""
+
+
+def _table_html(df: pd.DataFrame, current: str | None = None) -> str:
+    heads = {"plans": "", "welfare_to_work_hours": "welfare-to-work hours", "case_plan_hours": "case plan hours",
+             "activity_hours": "activity hours", "travel_hours": "travel hours",
+             "hours_asked_per_week": "hours asked a week", "double_bookings": "double-bookings",
+             "hours_required_by_calworks": "hours CalWORKs requires"}
+    cols = list(df.columns)
+    out = ["<table class='lk-num lk-hours'><thead><tr>"
+           + "".join(f"<th>{html.escape(heads.get(c, c))}</th>" for c in cols) + "</tr></thead><tbody>"]
+    for r in df.itertuples(index=False):
+        cls = " class='lk-current'" if current and r[0] == current else ""
+        out.append(f"<tr{cls}>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in r) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return _fmt_h(v)
+    return str(v)
+
+
+def _params_html(df: pd.DataFrame) -> str:
+    rows = []
+    for r in df.itertuples(index=False):
+        st = (f"<span class='lk-assumption'>assumption</span>" if r.status == "assumption" else html.escape(r.status))
+        rows.append(f"<tr><td>{html.escape(r.parameter)}</td><td>{html.escape(f'{r.value:g}')}</td><td>{st}</td>"
+                    f"<td>{html.escape(str(r.source))}</td></tr>")
+    return ("<table class='lk-params'><thead><tr><th>parameter</th><th>value</th><th>status</th><th>source</th>"
+            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def build_app():
+    """The simulator as one ipywidgets box."""
+    import ipywidgets as w
+
+    try:
+        choices = cast_choices()
+        counties = _counties()
+    except Exception:  # noqa: BLE001 - the page must still open
+        log.exception("family simulator: cast failed")
+        return w.VBox([w.HTML(STYLE), w.HTML("<p class='lk-problem'>The teaching cast could not be read on this "
+                                             "machine. Restart the page; if it happens again, tell the trainer.</p>")])
+
+    wide = {"description_width": "150px"}
+    source = w.ToggleButtons(options=[("A family from the cast", "cast"), ("Describe a family", "describe")],
+                             value="cast", description="Family", style={**wide, "button_width": "190px"}
+                             ).add_class("lk-source")
+    family = w.Dropdown(options=choices, value=choices[0][1], description="Household",
+                        layout=w.Layout(width="900px"), style=wide).add_class("lk-family")
+    adults = w.ToggleButtons(options=[("1 adult", 1), ("2 adults", 2)], value=1, description="Adults",
+                             style={**wide, "button_width": "90px"}).add_class("lk-adults")
+    ages = w.Text(value="2, 7", description="Children's ages", placeholder="e.g. 2, 7", continuous_update=False,
+                  style=wide, layout=w.Layout(width="320px")).add_class("lk-ages")
+    ages_msg = w.HTML().add_class("lk-ages-msg")
+    county = w.Dropdown(options=counties, value="Alameda" if "Alameda" in counties else counties[0],
+                        description="County", style=wide).add_class("lk-county")
+    calworks = w.Dropdown(options=WORK_STATUS, value="participating", description="CalWORKs", style=wide,
+                          layout=w.Layout(width="460px")).add_class("lk-calworks")
+    cws = w.Dropdown(options=CW_STATUS, value="family_maintenance", description="Child welfare", style=wide,
+                     layout=w.Layout(width="460px")).add_class("lk-cws")
+    cws_msg = w.HTML().add_class("lk-cws-msg")
+    barrier_boxes = {b: w.Checkbox(value=b in ("mental_health",), description=lab, indent=False,
+                                   layout=w.Layout(width="190px")).add_class(f"lk-barrier-{b}")
+                     for b, lab in BARRIER_LABELS.items()}
+    describe_box = w.VBox([
+        adults, w.HBox([ages, ages_msg]), county, calworks, w.HBox([cws, cws_msg]),
+        w.HTML("<b>Barriers</b> (each adds its services to the plans)"),
+        w.HBox(list(barrier_boxes.values())[:4]), w.HBox(list(barrier_boxes.values())[4:]),
+    ]).add_class("lk-describe")
+    describe_box.layout.display = "none"
+
+    vignette = w.HTML().add_class("lk-vignette-box")
+    mode = w.ToggleButtons(options=[("Separate plans", "separate"), ("Linked plan", "linked")], value="separate",
+                           description="Show the week as", style={**wide, "button_width": "150px"}
+                           ).add_class("lk-mode")
+    calendar = w.HTML().add_class("lk-calendar")
+    hours = w.HTML().add_class("lk-hours-box")
+    summary = w.HTML().add_class("lk-summary")
+    paths = w.HTML().add_class("lk-paths")
+    downloads = w.HTML().add_class("lk-export")
+    status = w.HTML().add_class("lk-status")
+    try:
+        params_html = _params_html(assumptions_table())
+    except Exception:  # noqa: BLE001
+        log.exception("assumptions table failed")
+        params_html = "<p>The assumptions table could not be read.</p>"
+    assumptions = w.HTML(
+        "<details class='lk-assumptions'><summary><b>Assumptions behind these paths</b> (values marked "
+        "<span class='lk-assumption'>assumption</span> have no published source; the kit says so)</summary>"
+        + params_html + "</details>")
+
+    state: dict = {"res": None, "cal": {}, "path": None}
+
+    def current_family() -> FamilyInput | None:
+        if source.value == "cast":
+            return cast_family(family.value)
+        ages_msg.value = cws_msg.value = ""
+        try:
+            return describe_family(int(adults.value), ages.value, county.value, calworks.value, cws.value,
+                                   [b for b, cb in barrier_boxes.items() if cb.value])
+        except InputError as exc:
+            target = ages_msg if exc.field == "ages" else cws_msg
+            target.value = (f"<span class='lk-problem'>{html.escape(str(exc))} The family on screen is "
+                            "unchanged.</span>")
+            return None
+
+    def show_week():
+        res = state["res"]
+        if res is None:
+            return
+        m = mode.value
+        if m not in state["cal"]:
+            state["cal"][m] = calendar_png(res, m)
+        calendar.value = X.img_html(state["cal"][m], "lk-figure lk-calendar-img")
+        hours.value = _table_html(hours_table(res), current="linked plan" if m == "linked" else "separate plans")
+        refresh_downloads()
+
+    def refresh_downloads():
+        res = state["res"]
+        if res is None:
+            return
+        m = mode.value
+        figs = [state["cal"][m], state["path"]]
+        sentences = summary_sentences(res)
+        page = X.summary_page(
+            f"Family case-plan simulator: {res.family.name}",
+            sentences,
+            subtitle=(f"{res.family.vignette} Week shown: {'linked plan' if m == 'linked' else 'separate plans'}. "
+                      f"{MONTHS} months from {start_date():%B %Y}, {res.replicates} runs per path."),
+            figures=figs,
+            tables=[("The week", _table_html(hours_table(res), current="linked plan" if m == "linked"
+                                             else "separate plans"))],
+            notes=["Separate plans: no coordination. Linked plans: the family is identified as shared and every "
+                   "Linkages practice is in place at full strength.",
+                   "Effects of the Linkages practices are assumptions: no published study measures them. "
+                   "See the assumptions table in the simulator."])
+        stem = f"family_{X.slug(res.family.name)}"
+        downloads.value = X.links_html(X.Bundle(stem, figs, [("week", "The week (CSV)", hours_table(res)),
+                                                            ("paths", "The 24-month paths (CSV)", paths_table(res))],
+                                                page))
+
+    def redraw(*_):
+        try:
+            f = current_family()
+            if f is None:
+                return
+            res = family_result(f)
+            state["res"], state["cal"] = res, {}
+            state["path"] = X.render("paths", path_figure(res))
+            vignette.value = f"<div class='lk-vignette'>{html.escape(f.vignette)}</div>"
+            summary.value = ("<h3>What happens</h3>"
+                             + "".join(f"<p>{html.escape(s)}</p>" for s in summary_sentences(res)))
+            paths.value = X.img_html(state["path"], "lk-figure lk-paths-img")
+            show_week()
+            status.value = ""
+        except Exception:  # noqa: BLE001
+            log.exception("family simulator redraw failed")
+            status.value = ("<p class='lk-problem'>That family could not be simulated; the page shows the last one "
+                            "that could.</p>")
+
+    def on_mode(*_):
+        try:
+            show_week()
+            status.value = ""
+        except Exception:  # noqa: BLE001
+            log.exception("family simulator week failed")
+            status.value = "<p class='lk-problem'>That week could not be drawn.</p>"
+
+    def on_source(*_):
+        family.layout.display = None if source.value == "cast" else "none"
+        describe_box.layout.display = None if source.value == "describe" else "none"
+        redraw()
+
+    source.observe(on_source, names="value")
+    family.observe(redraw, names="value")
+    for c in (adults, ages, county, calworks, cws, *barrier_boxes.values()):
+        c.observe(redraw, names="value")
+    mode.observe(on_mode, names="value")
+    redraw()
+
+    return w.VBox([
+        w.HTML(STYLE),
+        w.HTML("<h2>Family case-plan simulator</h2>"
+               f"<p><span class='lk-teaching'>{X.TEACHING_LABEL}</span></p>"
+               "<p>Choose a family. See what CalWORKs welfare-to-work and child welfare ask of the parent each week, "
+               "side by side or as one linked plan, and how the next 24 months can go under each: the grant, "
+               f"sanctions, the children in foster care and coming home. The bands show {REPLICATES} runs of the "
+               "same family: chance matters as much as the plan.</p>"),
+        source, family, describe_box, vignette,
+        w.HTML("<h3>The week</h3>"), mode, calendar, hours,
+        summary,
+        w.HTML(f"<h3>The next {MONTHS} months</h3>"), paths,
+        assumptions, downloads, status,
+    ]).add_class("lk-fam")
+
+
+def app():
+    """Build the simulator and display it (the notebook's one line)."""
+    from IPython.display import display
+
+    display(build_app())
