@@ -462,7 +462,7 @@ def numbers_table(comparison) -> pd.DataFrame:
         vals = {c: float(r[c]) * f for c in cols}
         d = _decimals(key, r["unit"], [vals["baseline"], vals["scenario"]])
         row = {"key": key, "measure": r["measure"], "unit": unit}
-        row.update({c: (round(v, d) if v == v else float("nan")) for c, v in vals.items()})
+        row.update({c: (round(v, d) + 0.0 if v == v else float("nan")) for c, v in vals.items()})
         row["better"] = r["better"]
         row["decimals"] = d
         rows.append(row)
@@ -476,6 +476,7 @@ def cost_table(numbers: pd.DataFrame) -> pd.DataFrame:
 def _fmt(v: float, d: int, sign: bool = False) -> str:
     if v != v:
         return "n/a"
+    v = round(float(v), d) + 0.0  # never "−0.0"
     s = f"{v:+,.{d}f}" if sign else f"{v:,.{d}f}"
     return s.replace("-", "−")
 
@@ -722,9 +723,7 @@ def build_app(model: WhatIf | None = None):
                     description="", placeholder=f"{lv.low:g}–{lv.high:g}").add_class(f"lk-strength-text-{name}")
         mg = w.HTML().add_class(f"lk-strength-msg-{name}")
         checks[name], sliders[name], texts[name], msgs[name] = cb, sl, tx, mg
-        rows.append(w.HBox([cb, sl, tx, mg], layout=w.Layout(align_items="center")))
-        rows.append(w.HTML(f"<div class='lk-lever-desc'>{html.escape(lv.description)} <i>Acts on: "
-                           f"{html.escape(lv.acts_on)}.</i></div>"))
+        rows.append(w.HBox([cb, sl, tx, mg], layout=w.Layout(align_items="center")).add_class(f"lk-lever-{name}"))
     all_on = w.Button(description="Switch every practice on", icon="check-square",
                       layout=w.Layout(width="230px")).add_class("lk-all-on")
     all_off = w.Button(description="Switch every practice off", icon="square",
@@ -1040,7 +1039,11 @@ def build_app(model: WhatIf | None = None):
                "no practice, on the same random numbers, so every difference comes from the practices — as the "
                "model assumes them to work.</p>"),
         w.HBox([area, size, size_msg], layout=w.Layout(align_items="center")), caseload_line,
-        w.HTML("<h3>Linkages practices</h3>"), *rows, w.HBox([all_on, all_off]),
+        w.HTML("<h3>Linkages practices</h3>"), *rows, w.HBox([all_on, all_off]), w.HTML(
+            "<details class='lk-lever-help'><summary>What each practice does in the model</summary><ul>"
+            + "".join(f"<li><b>{html.escape(lv.title)}</b>: {html.escape(lv.description)} <i>Acts on: "
+                      f"{html.escape(lv.acts_on)}.</i> A practice reaches only families identified as shared.</li>"
+                      for lv in LEVERS.values()) + "</ul></details>"),
         busy, summary,
         w.HTML("<h3>Baseline and scenario side by side</h3>"), numbers, outcomes_fig,
         w.HTML("<h3>Cost view</h3>"), costs, cost_fig,

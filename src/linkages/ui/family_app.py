@@ -33,7 +33,7 @@ from linkages.ui import export as X
 
 __all__ = ["app", "build_app", "FamilyInput", "FamilyResult", "InputError", "cast_choices", "cast_family",
            "describe_family", "parse_ages", "family_result", "hours_table", "paths_table", "path_figure",
-           "calendar_png", "summary_sentences", "assumptions_table", "MONTHS", "REPLICATES"]
+           "calendar_png", "summary_sentences", "assumptions_table", "band", "MONTHS", "REPLICATES", "DEFAULT_FAMILY"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,9 @@ MONTHS = 24
 REPLICATES = 30
 SEED = 0
 MAX_CHILDREN = 6
+#: The family the page opens on: Linh, whose grant was cut when job club clashed with family
+#: therapy — the clash a linked plan removes.
+DEFAULT_FAMILY = "CAST-000004"
 
 BARRIER_LABELS = {
     "substance_use": "Substance use", "mental_health": "Mental health", "domestic_violence": "Domestic violence",
@@ -313,17 +316,26 @@ def hours_table(res: FamilyResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def band(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean over the replicate runs (rows) and its 95% interval (mean ± 1.96 standard errors)."""
+    m = v.mean(axis=0)
+    half = 1.96 * v.std(axis=0, ddof=1) / np.sqrt(v.shape[0]) if v.shape[0] > 1 else np.zeros_like(m)
+    return m, m - half, m + half
+
+
 def paths_table(res: FamilyResult) -> pd.DataFrame:
-    """Month by month, each path: mean and 2.5–97.5 percentile band over the replicate runs."""
+    """Month by month, each path: mean over the replicate runs and its 95% interval."""
     out = {"month": [d.isoformat() for d in res.dates]}
     for path in ("separate", "linked"):
         for what, digits in (("grant", 0), ("sanctioned", 3), ("children_in_care", 2), ("reunified", 3)):
-            v = res.bands[path][what]
-            lo, hi = np.percentile(v, [2.5, 97.5], axis=0)
-            out[f"{path}_{what}_mean"] = np.round(v.mean(axis=0), digits)
-            if what in ("grant", "children_in_care"):
-                out[f"{path}_{what}_low"] = np.round(lo, digits)
-                out[f"{path}_{what}_high"] = np.round(hi, digits)
+            m, lo, hi = band(res.bands[path][what])
+            if what in ("sanctioned", "reunified"):
+                lo, hi = np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+            elif what == "children_in_care":
+                lo = np.clip(lo, 0, None)
+            out[f"{path}_{what}_mean"] = np.round(m, digits) + 0.0
+            out[f"{path}_{what}_low"] = np.round(lo, digits) + 0.0
+            out[f"{path}_{what}_high"] = np.round(hi, digits) + 0.0
     return pd.DataFrame(out)
 
 
@@ -331,7 +343,7 @@ def _who(res: FamilyResult) -> tuple[str, str, str]:
     """(Subject as written, be-verb, possessive)."""
     p = res.family.pronouns
     if p == "they":
-        return res.family.name if res.family.name not in ("This family", "These parents") else "The family", "are", "their"
+        return (res.family.name if res.family.name not in ("This family", "These parents") else "they"), "are", "their"
     return res.family.name, "is", "her" if p == "she" else "his"
 
 
@@ -397,14 +409,15 @@ def calendar_png(res: FamilyResult, mode: str) -> X.Rendered:
         return (f"{_fmt_h(s['hours_demanded'])} hours a week, "
                 f"{'no' if db == 0 else db} double-booking{'' if db == 1 else 's'}")
 
+    same = abs(a["hours_demanded"] - b["hours_demanded"]) < 0.05 and a["double_bookings"] == b["double_bookings"]
     if mode == "linked":
         plan = lnk
-        title = f"Linked plan: {words(b)} (separate plans: {words(a)})"
+        title = (f"Linked plan: {words(b)}\n" + ("the same as separate plans: nothing is accepted by both" if same
+                                                else f"(separate plans: {words(a)})"))
     else:
         plan = sep
-        same = abs(a["hours_demanded"] - b["hours_demanded"]) < 0.05 and a["double_bookings"] == b["double_bookings"]
-        title = (f"Separate plans: {words(a)}" + (" — linking changes nothing here" if same
-                                                  else f"; linked: {words(b)}"))
+        title = (f"Separate plans: {words(a)}\n" + ("linking changes nothing here" if same
+                                                   else f"(a linked plan: {words(b)})"))
     if not len(plan):
         from matplotlib.figure import Figure
 
@@ -420,52 +433,59 @@ def _fmt_h(x: float) -> str:
 
 
 def path_figure(res: FamilyResult):
-    """Four small panels over the months, separate vs linked, mean line and band of runs:
-    grant, share of runs sanctioned, children in foster care, share of runs reunified."""
+    """Four small panels over the months, separate vs linked: the mean over the replicate runs
+    with its 95% interval as a band — cash grant, share of runs sanctioned, children in foster
+    care, share of runs in which the children have come home."""
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
     from linkages.plans.calendar import OKABE_ITO
 
     months = np.arange(1, len(res.dates) + 1)
-    fig = Figure(figsize=(9.5, 5.2))
+    fig = Figure(figsize=(9.5, 5.4))
     axes = fig.subplots(2, 2, sharex=True)
-    panels = (("grant", "cash grant ($ a month)", True), ("sanctioned", "share of runs sanctioned", False),
-              ("children_in_care", "children in foster care", True), ("reunified", "share of runs reunified", False))
+    panels = (("grant", "cash grant ($ a month)", False), ("sanctioned", "runs sanctioned", True),
+              ("children_in_care", "children in foster care", False), ("reunified", "runs with children home again", True))
     styles = {"separate": (OKABE_ITO["orange"], "--", "separate plans"),
               "linked": (OKABE_ITO["blue"], "-", "linked plans")}
-    for ax, (what, label, band) in zip(axes.flat, panels):
+    for ax, (what, label, share) in zip(axes.flat, panels):
         for path in ("separate", "linked"):
             colour, ls, name = styles[path]
-            v = res.bands[path][what]
-            m = v.mean(axis=0)
-            if band:
-                lo, hi = np.percentile(v, [2.5, 97.5], axis=0)
-                ax.fill_between(months, lo, hi, color=colour, alpha=0.2, step="mid", linewidth=0)
-            ax.step(months, m, where="mid", color=colour, linestyle=ls, linewidth=2,
-                    label=f"{name} (mean{', band: 95% of runs' if band else ''})")
+            m, lo, hi = band(res.bands[path][what])
+            if share:
+                lo, hi = np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+            ax.fill_between(months, lo, hi, color=colour, alpha=0.25, linewidth=0,
+                            hatch="//" if path == "separate" else None)
+            ax.plot(months, m, color=colour, linestyle=ls, linewidth=2)
         ax.set_ylabel(label, fontsize=8)
         ax.tick_params(labelsize=7)
+        ax.set_xticks([1, 6, 12, 18, 24])
         ax.grid(axis="y", color="0.9")
-        if not band:
+        if share:
             ax.set_ylim(-0.03, 1.03)
+            ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
             ax.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
+        else:
+            ax.set_ylim(bottom=min(0, ax.get_ylim()[0]))
     for ax in axes[1]:
         ax.set_xlabel("month", fontsize=8)
-    axes[0, 0].legend(fontsize=7, frameon=False, loc="lower left")
+    handles = [Line2D([], [], color=c, linestyle=ls, linewidth=2, label=n) for c, ls, n in styles.values()]
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.945), ncol=2, fontsize=8, frameon=False,
+               title=f"mean of {res.replicates} runs; band: its 95% interval", title_fontsize=7)
     title = _path_headline(res)
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.suptitle(title, fontsize=10, y=0.99)
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.82, bottom=0.09, hspace=0.12, wspace=0.22)
     k = res.replicates
     g = {p: res.bands[p]["grant"].sum(axis=1).mean() for p in styles}
     sanc = {p: res.bands[p]["sanctioned"].sum(axis=1).mean() for p in styles}
     care = {p: res.bands[p]["children_in_care"][:, -1].mean() for p in styles}
     home = {p: res.bands[p]["reunified"][:, -1].mean() for p in styles}
-    alt = (f"Four charts over {len(months)} months, {k} runs of this household under separate plans (orange, dashed) "
-           f"and linked plans (blue, solid). {title}. Cash aid in total: ${g['separate']:,.0f} separate, "
-           f"${g['linked']:,.0f} linked. Months sanctioned on average: {sanc['separate']:.1f} separate, "
-           f"{sanc['linked']:.1f} linked. Children in foster care in the last month: {care['separate']:.1f} "
-           f"separate, {care['linked']:.1f} linked. Runs with a reunification: {100 * home['separate']:.0f}% "
-           f"separate, {100 * home['linked']:.0f}% linked.")
+    alt = (f"Four charts over {len(months)} months, mean of {k} runs of this household with a band for its 95% interval, "
+           f"under separate plans (orange, dashed) and linked plans (blue, solid). {title}. Cash aid in total: "
+           f"${g['separate']:,.0f} separate, ${g['linked']:,.0f} linked. Months sanctioned on average: "
+           f"{sanc['separate']:.1f} separate, {sanc['linked']:.1f} linked. Children in foster care in the last month: "
+           f"{care['separate']:.1f} separate, {care['linked']:.1f} linked. Runs with the children home again: "
+           f"{100 * home['separate']:.0f}% separate, {100 * home['linked']:.0f}% linked.")
     return fig, alt
 
 
@@ -560,7 +580,8 @@ def build_app():
     source = w.ToggleButtons(options=[("A family from the cast", "cast"), ("Describe a family", "describe")],
                              value="cast", description="Family", style={**wide, "button_width": "190px"}
                              ).add_class("lk-source")
-    family = w.Dropdown(options=choices, value=choices[0][1], description="Household",
+    family = w.Dropdown(options=choices, value=DEFAULT_FAMILY if DEFAULT_FAMILY in dict(
+        (v, k) for k, v in choices) else choices[0][1], description="Household",
                         layout=w.Layout(width="900px"), style=wide).add_class("lk-family")
     adults = w.ToggleButtons(options=[("1 adult", 1), ("2 adults", 2)], value=1, description="Adults",
                              style={**wide, "button_width": "90px"}).add_class("lk-adults")

