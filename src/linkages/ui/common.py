@@ -23,7 +23,7 @@ STYLE = """<style>
 .lk-field {align-items: center}
 .lk-field-msg {color: #8a2c00; font-size: 13px; margin-left: 8px; max-width: 460px; line-height: 1.3}
 .lk-field-msg:empty {display: none}
-.lk-field.lk-invalid input, .lk-field.lk-invalid select {outline: 2px solid #D55E00}
+.lk-field.lk-invalid input, .lk-field.lk-invalid select {border: 2px solid #D55E00 !important}
 .lk-table {border-collapse: collapse; font-size: 14px; margin: 4px 0 12px 0}
 .lk-table th, .lk-table td {border: 1px solid #c8c8c8; padding: 4px 8px; text-align: left; vertical-align: top}
 .lk-table th {background: #eef3f7}

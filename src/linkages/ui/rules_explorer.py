@@ -487,12 +487,17 @@ def _child_welfare(child: Child, on: dt.date, inp: Inputs) -> tuple[Row, ...]:
 # --- HTML ---------------------------------------------------------------------------------
 
 def _sources_html(row: Row) -> str:
+    """The first source in full; any others folded under "and N more" (keyboard-openable)."""
     parts = []
     for title, href in row.sources:
         t = esc(title)
         parts.append(f'<a href="{esc(href)}" target="_blank" rel="noopener">{t}</a>'
                      if href.startswith(("http://", "https://")) else t)
-    return "; ".join(parts)
+    if len(parts) <= 1:
+        return "".join(parts)
+    more = "".join(f"<li>{p}</li>" for p in parts[1:])
+    return (f"{parts[0]}<details><summary>and {len(parts) - 1} more</summary>"
+            f'<ul style="margin:2px 0 0 0;padding-left:16px">{more}</ul></details>')
 
 
 def rows_html(rows, caption: str, css_class: str) -> str:
@@ -505,6 +510,8 @@ def rows_html(rows, caption: str, css_class: str) -> str:
         for r in rows)
     return (f'<table class="lk-table {esc(css_class)}"><caption style="text-align:left;font-weight:600;'
             f'font-size:16px;padding:6px 0">{esc(caption)}</caption>'
+            '<colgroup><col style="width:17%"><col style="width:15%"><col style="width:34%">'
+            '<col style="width:24%"><col style="width:10%"></colgroup>'
             '<thead><tr><th scope="col">What</th><th scope="col">Answer</th><th scope="col">How</th>'
             '<th scope="col">Source</th><th scope="col">Status</th></tr></thead>'
             f"<tbody>{body}</tbody></table>")
@@ -527,12 +534,14 @@ PAGE_STYLE = """<style>
 .lk-rx .lk-group h3 {margin: 4px 0 6px 0; font-size: 16px}
 .lk-rx .widget-label {font-size: 14px}
 .lk-rx .lk-value {white-space: normal; min-width: 130px}
-.lk-rx .lk-table th[scope=row] {width: 190px}
+.lk-rx .lk-table {width: 100%; table-layout: fixed}
+.lk-rx .lk-table td, .lk-rx .lk-table th {line-height: 1.35}
+.lk-rx .lk-table .lk-src {font-size: 11.5px; overflow-wrap: anywhere}
 .lk-rx .lk-status {min-height: 1em}
 </style>"""
 
-DW = {"description_width": "210px"}
-WIDE = "420px"
+DW = {"description_width": "190px"}
+WIDE = "430px"
 
 
 def build_app(initial: Inputs | None = None):
@@ -552,14 +561,14 @@ def build_app(initial: Inputs | None = None):
         "earnings": w.FloatText(value=inp0.earnings, description="Monthly earnings ($)", style=DW, layout=lay),
         "employed": w.IntText(value=inp0.employed, description="People employed", style=DW, layout=lay),
         "sanctioned": w.IntText(value=inp0.sanctioned, description="Adults sanctioned", style=DW, layout=lay),
-        "wtw_exempt": w.IntText(value=inp0.wtw_exempt, description="Adults exempt from welfare-to-work",
+        "wtw_exempt": w.IntText(value=inp0.wtw_exempt, description="Adults exempt from WTW", tooltip="Adults exempt from welfare-to-work (WTW)",
                                 style=DW, layout=lay),
         "as_of": w.DatePicker(value=inp0.as_of, description="As of", style=DW, layout=lay),
         "removal_date": w.DatePicker(value=inp0.removal_date, description="Removal date", style=DW, layout=lay),
         "age_at_removal": w.IntText(value=inp0.age_at_removal, description="Child's age at removal", style=DW, layout=lay),
-        "jurisdiction_date": w.DatePicker(value=inp0.jurisdiction_date, description="Jurisdictional hearing (optional)",
+        "jurisdiction_date": w.DatePicker(value=inp0.jurisdiction_date, description="Jurisdiction hearing",
                                           style=DW, layout=lay),
-        "disposition_date": w.DatePicker(value=inp0.disposition_date, description="Dispositional hearing (optional)",
+        "disposition_date": w.DatePicker(value=inp0.disposition_date, description="Disposition hearing",
                                          style=DW, layout=lay),
         "sibling_under_3": w.Checkbox(value=inp0.sibling_under_3, description="In a sibling group with a child under 3",
                                       indent=False, layout=w.Layout(width=WIDE)),
@@ -615,7 +624,7 @@ def build_app(initial: Inputs | None = None):
     controls = w.HBox([
         group("The family (CalWORKs)", ["adults", "children_ages", "county", "exempt_map", "earnings",
                                         "employed", "sanctioned", "wtw_exempt", "as_of"]),
-        group("A child removed (child welfare)", ["removal_date", "age_at_removal", "jurisdiction_date",
+        group("A child removed (child welfare; hearing dates optional)", ["removal_date", "age_at_removal", "jurisdiction_date",
                                                   "disposition_date", "sibling_under_3", "all_children_removed"]),
     ]).add_class("lk-controls")
     intro = w.HTML(

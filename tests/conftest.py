@@ -1,0 +1,58 @@
+"""Fixtures shared by the browser tests (see ``browser_support.py``).
+
+``kit_url``        one ``linkages serve`` for the session (per xdist worker), base URL
+``browser``        headless system Chromium through Playwright
+``recorded_page``  a fresh page plus a :class:`RequestRecorder` of every URL it requested
+``kit_answers_dir``where the self-assessment served in this session saves answers
+
+Browser tests carry ``@pytest.mark.browser`` and ``@pytest.mark.xdist_group("voila")`` so they
+share one worker (``make test`` runs ``-n 2 --dist loadgroup``) and hence one server.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from browser_support import CHROMIUM, KitServer, RequestRecorder, launch_chromium  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def kit_answers_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("answers")
+
+
+@pytest.fixture(scope="session")
+def kit_url(tmp_path_factory, kit_answers_dir):
+    server = KitServer(tmp_path_factory.mktemp("serve") / "serve.log",
+                       env={"LINKAGES_SELF_ASSESSMENT_DIR": str(kit_answers_dir)})
+    try:
+        url = server.wait()
+    except RuntimeError as exc:
+        server.stop()
+        pytest.fail(str(exc))
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def recorded_page(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1800}, accept_downloads=True)
+    recorder = RequestRecorder(page)
+    yield page, recorder
+    page.close()
