@@ -132,7 +132,7 @@ def test_review_queue_holds_the_uncertain_pairs(result):
     assert set(zip(q.welfare_id, q.cws_id)) == set(zip(band.welfare_id, band.cws_id))
     if len(q):
         assert q.match_probability.is_monotonic_decreasing
-        assert {"first_name_welfare", "first_name_cws", "dob_str_welfare"} <= set(q.columns)
+        assert {"first_name_welfare", "first_name_cws", "dob_str_welfare", "note"} <= set(q.columns)
         assert (q.ssn_welfare.str.startswith("***") | q.ssn_welfare.eq("")).all()
     wider = result.review_queue(accept_from=0.999, review_from=0.05)
     assert len(wider) >= len(q)

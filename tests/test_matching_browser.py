@@ -1,73 +1,16 @@
-"""'Find our shared families' in a real headless Chromium, served by Voilà."""
+"""'Find our shared families' in a real headless Chromium, served as `make demo` serves it
+(fixtures from tests/conftest.py and tests/browser_support.py)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = Path(os.environ.get("LINKAGES_SCREENSHOTS", "/tmp/linkages_screenshots"))
+from browser_support import SHOTS, open_simulator, page_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("voila")]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def voila_url(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    port = _free_port()
-    env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
-               LINKAGES_SELF_ASSESSMENT_DIR=str(tmp_path_factory.mktemp("answers")))
-    voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
-    log = open(tmp_path_factory.mktemp("voila") / "voila.log", "w")
-    proc = subprocess.Popen(
-        [voila, str(ROOT / "simulators"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--strip_sources=True", "--show_tracebacks=False"],
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(base + "/voila/tree", timeout=2)
-            break
-        except Exception:  # noqa: BLE001
-            if proc.poll() is not None:
-                pytest.fail("voila exited early")
-            time.sleep(0.5)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
+NOTEBOOK = "find_shared_families.ipynb"
 
 
 def _csv_upload(page, content: bytes, name: str):
@@ -77,20 +20,21 @@ def _csv_upload(page, content: bytes, name: str):
     fc.value.set_files(files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
 
 
-def test_find_shared_families_clicks_through(voila_url, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 2300})  # tall: Voilà scrolls inside a panel
-    page.goto(voila_url + "/voila/render/find_shared_families.ipynb", wait_until="commit")
-    page.wait_for_selector(".lk-counts .lk-found", timeout=180_000)
+def test_find_shared_families_clicks_through(kit_url, recorded_page):
+    page, requests = recorded_page
+    page.set_viewport_size({"width": 1280, "height": 2300})  # tall: Voilà scrolls inside a panel
+    open_simulator(page, kit_url, NOTEBOOK, ".lk-counts .lk-found")
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    # confidentiality rules where the data is used, with sources
+    # the confidentiality rules sit beside the data, with their sources
     rules = page.inner_text(".lk-confidentiality")
     assert "10850" in rules and "827" in rules
     assert page.locator(".lk-confidentiality a[href^='http']").count() >= 4
     alt = page.get_attribute(".lk-figure-box img", "alt")
     assert alt and "precision" in alt.lower()
     before = page.inner_text(".lk-counts")
-    page.screenshot(path=str(SHOTS / "find_shared_families.png"), full_page=True)
+    assert "Shared families found" in before and "Clerical-review queue" in before
+    page.screenshot(path=str(SHOTS / "find_shared_families.png"))
 
     # move the accept threshold to its strictest setting (keyboard on the slider handle)
     page.locator(".lk-accept .noUi-handle").first.focus()
@@ -99,11 +43,12 @@ def test_find_shared_families_clicks_through(voila_url, browser):
         "b => document.querySelector('.lk-counts').innerText !== b", arg=before, timeout=30_000)
     after = page.inner_text(".lk-counts")
     assert "99.99%" in after
-    q_strict = int(re.sub(r"\D", "", page.inner_text(".lk-counts .lk-queue-size")))
-    assert q_strict >= 1  # a stricter line sends more pairs to a person
-    page.screenshot(path=str(SHOTS / "find_shared_families_strict.png"), full_page=True)
+    q_before = int(re.sub(r"\D", "", before.split("Clerical-review queue:")[1].split("pairs")[0]))
+    q_after = int(re.sub(r"\D", "", page.inner_text(".lk-counts .lk-queue-size")))
+    assert q_after >= q_before  # a stricter line sends more pairs to a person
+    page.screenshot(path=str(SHOTS / "find_shared_families_strict.png"))
 
-    # a bad upload: a sentence listing the problems, nothing on screen changes
+    # bad uploads: a sentence listing the problems, and nothing on screen changes
     _csv_upload(page, b"id,name\n1,Ana\n", "bad_extract.csv")
     page.wait_for_selector(".lk-upload-msg .lk-problem", timeout=30_000)
     msg = page.inner_text(".lk-upload-msg")
@@ -112,7 +57,11 @@ def test_find_shared_families_clicks_through(voila_url, browser):
     _csv_upload(page, b"\x89PNG\r\n\x1a\n\x00\x00\x00", "picture.csv")
     page.wait_for_function(
         "() => document.querySelector('.lk-upload-msg').innerText.includes('could not be read')", timeout=30_000)
+    _csv_upload(page, b"record_id,case_id,first_name,last_name,sex,birth_date,ssn\n"
+                      b"R1,C1,Ana,Diaz,F,1990-02-30,123-45-6789\n", "real_ssn.csv")
+    page.wait_for_function(
+        "() => document.querySelector('.lk-upload-msg').innerText.includes('10850')", timeout=30_000)
     assert page.inner_text(".lk-counts") == after
-    page.screenshot(path=str(SHOTS / "find_shared_families_bad_upload.png"), full_page=True)
-    assert "Traceback" not in page.content()
-    page.close()
+    page.screenshot(path=str(SHOTS / "find_shared_families_bad_upload.png"))
+    assert page_problems(page) == []
+    assert requests.outside() == []

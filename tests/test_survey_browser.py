@@ -1,90 +1,29 @@
-"""The readiness self-assessment in a real headless Chromium, served by Voilà: answer, export
-the work plan, reload, and find the answers again."""
+"""The readiness self-assessment in a real headless Chromium, served as `make demo` serves it:
+answer, export the work plan, reload, and find the answers again (fixtures from
+tests/conftest.py and tests/browser_support.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = Path(os.environ.get("LINKAGES_SCREENSHOTS", "/tmp/linkages_screenshots"))
-PAGE = "/voila/render/self_assessment.ipynb"
+from browser_support import SHOTS, open_simulator, page_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("voila")]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def answers_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("answers")
-
-
-@pytest.fixture(scope="module")
-def voila_url(tmp_path_factory, answers_dir):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    port = _free_port()
-    env = dict(os.environ, LINKAGES_SELF_ASSESSMENT_DIR=str(answers_dir))
-    voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
-    log = open(tmp_path_factory.mktemp("voila") / "voila.log", "w")
-    proc = subprocess.Popen(
-        [voila, str(ROOT / "simulators"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--strip_sources=True", "--show_tracebacks=False"],
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(base + "/voila/tree", timeout=2)
-            break
-        except Exception:  # noqa: BLE001
-            if proc.poll() is not None:
-                pytest.fail("voila exited early")
-            time.sleep(0.5)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
+NOTEBOOK = "self_assessment.ipynb"
+PAGE = "/voila/render/" + NOTEBOOK
 
 
 ANSWERS = {"team_cochairs": "In place", "target_count": "Partly in place", "policy_case_plans": "Planning",
            "evaluation_measures": "Not started"}
 
 
-def _open(browser, url):
-    page = browser.new_page(viewport={"width": 1280, "height": 2600}, accept_downloads=True)
-    page.goto(url + PAGE, wait_until="commit")
-    page.wait_for_selector(".lk-county select", timeout=180_000)
+def _open(page, url):
+    page.set_viewport_size({"width": 1280, "height": 2600})
+    open_simulator(page, url, NOTEBOOK, ".lk-county select")
     return page
 
 
@@ -99,11 +38,12 @@ def _active(page, item) -> str:
     return loc.inner_text() if loc.count() else ""
 
 
-def test_self_assessment_answers_export_and_survive_a_reload(voila_url, browser, answers_dir):
+def test_self_assessment_answers_export_and_survive_a_reload(kit_url, recorded_page, kit_answers_dir):
     from linkages.survey import catalogue
 
     texts = {i.id: i.text for i in catalogue().items}
-    page = _open(browser, voila_url)
+    page, requests = recorded_page
+    _open(page, kit_url)
     _choose(page, "Tehama", "Workshop A")
     page.wait_for_function("() => document.querySelector('.lk-saved').innerText.includes('Workshop A')",
                            timeout=30_000)
@@ -148,12 +88,12 @@ def test_self_assessment_answers_export_and_survive_a_reload(voila_url, browser,
 
     # the bookmark link opens straight on the same answers
     href = page.get_attribute(".lk-saved .lk-bookmark", "href") if page.locator(".lk-saved .lk-bookmark").count() else None
-    page.goto(voila_url + PAGE + "?county=Tehama&session=Workshop%20A", wait_until="commit")
+    page.goto(kit_url + PAGE + "?county=Tehama&session=Workshop%20A", wait_until="commit")
     page.wait_for_function("() => (document.querySelector('.lk-saved')||{innerText:''}).innerText.includes('Loaded')",
                            timeout=180_000)
     for item, label in ANSWERS.items():
         assert _active(page, item) == label
     assert href is None or "county=Tehama" in href
-    assert "Traceback" not in page.content()
-    page.close()
-    assert (answers_dir / "tehama-workshop-a.json").exists()
+    assert page_problems(page) == []
+    assert requests.outside() == []
+    assert (kit_answers_dir / "tehama-workshop-a.json").exists()

@@ -307,8 +307,16 @@ class MatchResult:
 
     def review_queue(self, accept_from: float | None = None, review_from: float | None = None) -> pd.DataFrame:
         """Uncertain pairs for a person to look at, most likely first, with both records side by side."""
-        q = self.pairs[self.decisions(accept_from, review_from) == "review"]
+        dec = self.decisions(accept_from, review_from)
+        q = self.pairs[dec == "review"]
         q = q.sort_values("match_probability", ascending=False)
+        # a reviewer should know when either record is already matched to someone else
+        accepted = self.pairs[dec == "match"]
+        w_done, c_done = set(accepted.welfare_id), set(accepted.cws_id)
+        note = np.where(q.welfare_id.isin(w_done) & q.cws_id.isin(c_done), "both records already matched elsewhere",
+                        np.where(q.welfare_id.isin(w_done), "welfare record already matched elsewhere",
+                                 np.where(q.cws_id.isin(c_done), "CWS record already matched elsewhere", "")))
+        q = q.assign(note=note)
         if self.welfare is not None and self.cws is not None:
             show = ["unique_id", "first_name", "last_name", "dob_str", "ssn", "sex"]
             q = q.merge(self.welfare[show].add_suffix("_welfare"), left_on="welfare_id",
@@ -352,8 +360,8 @@ def match(welfare: pd.DataFrame, cws: pd.DataFrame, seed: int = 0, on=DEFAULT_ON
         prob, settings = _splink_stage(w, c, seed, on, th["predict_floor"])
     except Exception as exc:  # noqa: BLE001
         log.exception("probabilistic stage failed")
-        raise MatchError("The probabilistic stage could not run on these extracts "
-                         f"({type(exc).__name__}); check that names and dates of birth are filled in.") from exc
+        raise MatchError("The probabilistic stage could not run on these extracts; check that names "
+                         "and dates of birth are filled in.") from exc
     prob["stage"] = STAGE_PROB
     key = exact.welfare_id + "|" + exact.cws_id
     prob = prob[~(prob.welfare_id + "|" + prob.cws_id).isin(set(key))]

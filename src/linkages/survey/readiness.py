@@ -360,5 +360,5 @@ class AnswerStore:
             data.answers = validate_answers(data.answers)
             return data
         except (OSError, json.JSONDecodeError, ValidationError, AnswerError) as exc:
-            raise AnswerError(f"The saved answers for {county} could not be read; starting afresh would "
-                              f"overwrite them ({type(exc).__name__}).") from exc
+            raise AnswerError(f"The saved answers for {county} could not be read (the file is damaged); "
+                              "answering again will replace them.") from exc

@@ -271,10 +271,11 @@ def build_app(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED):
             q = st.result.review_queue(a, r)
             if len(q):
                 show = q.head(15)[["match_probability", "first_name_welfare", "last_name_welfare", "dob_str_welfare",
-                                   "ssn_welfare", "first_name_cws", "last_name_cws", "dob_str_cws", "ssn_cws"]].copy()
+                                   "ssn_welfare", "first_name_cws", "last_name_cws", "dob_str_cws", "ssn_cws",
+                                   "note"]].copy()
                 show["match_probability"] = show.match_probability.map(lambda v: f"{100 * v:.2f}%")
                 show.columns = ["score", "welfare first", "welfare last", "welfare DOB", "welfare SSN",
-                                "CWS first", "CWS last", "CWS DOB", "CWS SSN"]
+                                "CWS first", "CWS last", "CWS DOB", "CWS SSN", "note"]
                 queue.value = (f"<p><b>Review queue</b> (first {len(show)} of {len(q):,}, most likely first). "
                                "A worker with access under W&amp;I 10850 decides each pair; SSNs show the last "
                                "four digits only.</p>" + _table_html(show, "lk-review"))
