@@ -64,6 +64,8 @@ __all__ = [
     "linkages_command",
     "open_simulator",
     "page_problems",
+    "serve_command",
+    "answers",
 ]
 
 
@@ -86,6 +88,26 @@ def linkages_command() -> list[str]:
     as ``$(BIN)/linkages``), or ``python -m linkages.cli`` when it is not installed as a script."""
     script = shutil.which("linkages", path=str(Path(sys.executable).parent))
     return [script] if script else [sys.executable, "-m", "linkages.cli"]
+
+
+def serve_command(port: int) -> list[str]:
+    """``linkages serve --port PORT``: the command ``make demo`` runs."""
+    return linkages_command() + ["serve", "--port", str(port)]
+
+
+def answers(base: str, path: str = "/", timeout: float = 2.0) -> int | None:
+    """The HTTP status of one GET, redirects not followed (``None`` if nothing answers)."""
+    import http.client
+
+    u = urlsplit(base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status
+    except OSError:
+        return None
+    finally:
+        conn.close()
 
 
 @dataclass
