@@ -1,8 +1,10 @@
-"""Reading and writing dataset folders, validated against schemas.
+"""Reading and writing dataset folders, validated.
 
-A dataset folder holds ``households.csv``, ``members.csv`` and ``activities.csv``. Loading
-validates each table with pandera; a bad file raises :class:`DatasetError` whose message is one
-sentence naming the file, the row and the column — never a raw traceback.
+A dataset folder holds ``households.csv``, ``members.csv`` and ``activities.csv``. :func:`load`
+checks every value (types, allowed values, ranges) and the relationships between columns and
+tables; a bad file raises :class:`DatasetError` whose message is one sentence naming the file,
+the row (as a spreadsheet numbers it: the header is row 1) and the column — never a traceback.
+:func:`save` writes byte-stable CSVs (sorted, fixed float format, ``\\n`` line ends).
 """
 
 from __future__ import annotations
@@ -10,199 +12,144 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
+from pandera.errors import SchemaError, SchemaErrors
 
-from ..household import WORK_STATUSES
-from ..params import value
-from .generate import BARRIERS, COMPONENTS, Population
+from .generate import Population
+from .schema import DTYPES, TABLES, DatasetError, coherence_problem, explain_error, row_label, schemas
 
-__all__ = ["DatasetError", "SCHEMAS", "load", "save", "explain_error", "checksums", "DATASETS"]
+__all__ = ["DatasetError", "DATASETS", "load", "save", "explain_error", "checksums", "validate"]
 
 DATASETS = Path(__file__).resolve().parents[3] / "datasets"
-TABLES = ("households", "members", "activities")
-DATE_COLUMNS = {"households": ["cw_start_date", "removal_date"], "members": ["birth_date"], "activities": []}
+NAMED = ("cast", "caseload")
+FLOAT_FORMAT = "%.2f"
+DATE_FORMAT = "%Y-%m-%d"
 
 
-class DatasetError(ValueError):
-    """A dataset file that cannot be used; the message says where and why in one sentence."""
-
-
-def _counties() -> list[str]:
-    return list(value("calworks.counties", "2025-01-01"))
-
-
-def _schemas() -> dict[str, pa.DataFrameSchema]:
-    C = pa.Column
-    Chk = pa.Check
-    hh = {
-        "household_id": C(str, Chk.str_matches(r"^[A-Z]{2,4}-\d{6}$"), unique=True),
-        "county": C(str, Chk.isin(_counties())),
-        "region": C(int, Chk.isin([1, 2])),
-        "n_adults": C(int, Chk.isin([1, 2])),
-        "n_children": C(int, Chk.in_range(1, 10)),
-        "children_ages": C(str, Chk.str_matches(r"^\d{1,2}(;\d{1,2})*$")),
-        "youngest_age": C(int, Chk.in_range(0, 17)),
-        "parent_age": C(int, Chk.in_range(16, 90)),
-        "exempt_map": C(bool),
-        "earnings": C(float, Chk.ge(0)),
-        "employed_persons": C(int, Chk.in_range(0, 4)),
-        "months_on_aid": C(int, Chk.ge(0)),
-        "clock_months_used": C(int, Chk.in_range(0, 60)),
-        "work_status": C(str, Chk.isin(list(WORK_STATUSES) + ["none"])),
-        **{b: C(bool) for b in BARRIERS},
-        "cw_component": C(str, Chk.isin(list(COMPONENTS))),
-        "cw_start_date": C("datetime64[ns]", nullable=True),
-        "removal_date": C("datetime64[ns]", nullable=True),
-        "children_removed": C(int, Chk.ge(0)),
-        "in_calworks": C(bool),
-        "in_cws": C(bool),
-        "shared": C(bool),
-        "vignette": C(str, Chk.str_length(20, 1000)),
-    }
-    members = {
-        "household_id": C(str),
-        "person_id": C(str, unique=True),
-        "role": C(str, Chk.isin(["adult", "child"])),
-        "first_name": C(str, Chk.str_length(1, 40)),
-        "last_name": C(str, Chk.str_length(1, 40)),
-        "sex": C(str, Chk.isin(["F", "M"])),
-        "birth_date": C("datetime64[ns]"),
-        "age": C(int, Chk.in_range(0, 100)),
-        "ssn": C(str, Chk.str_matches(r"^9\d{2}-\d{2}-\d{4}$"), nullable=True),
-    }
-    acts = {
-        "household_id": C(str),
-        "plan": C(str, Chk.isin(["wtw", "cws"])),
-        "activity": C(str),
-        "hours_per_week": C(float, Chk.in_range(0, 60)),
-        "place": C(str),
-        "days": C(str, Chk.str_matches(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(;(Mon|Tue|Wed|Thu|Fri|Sat|Sun))*$")),
-        "start_hour": C(int, Chk.in_range(0, 23)),
-        "accepted_by": C(str, Chk.isin(["wtw", "cws", "wtw;cws"])),
-    }
-    return {
-        "households": pa.DataFrameSchema(hh, strict=True, coerce=True, ordered=True),
-        "members": pa.DataFrameSchema(members, strict=True, coerce=True, ordered=True),
-        "activities": pa.DataFrameSchema(acts, strict=True, coerce=True, ordered=True),
-    }
-
-
-SCHEMAS = None  # built lazily: see schemas()
-
-
-def schemas() -> dict[str, pa.DataFrameSchema]:
-    global SCHEMAS
-    if SCHEMAS is None:
-        SCHEMAS = _schemas()
-    return SCHEMAS
-
-
-def _first_failure(exc: SchemaErrors) -> tuple:
-    fc = exc.failure_cases
-    row = fc.iloc[0]
-    return row.get("column"), row.get("index"), row.get("failure_case"), row.get("check")
-
-
-def explain_error(exc: Exception, file: str = "the file") -> str:
-    """One sentence for a person, from a pandera or reading error."""
-    if isinstance(exc, DatasetError):
-        return str(exc)
-    if isinstance(exc, SchemaErrors):
-        column, index, case, check = _first_failure(exc)
-        more = len(exc.failure_cases) - 1
-        tail = f" ({more} more problem{'s' if more != 1 else ''} in this file)" if more > 0 else ""
-        if index is None or pd.isna(index):
-            what = str(check)
-            if "column_in_dataframe" in what or "column_in_schema" in what:
-                return f"{file}: column '{case}' is {'missing' if 'column_in_dataframe' in what else 'not expected'}{tail}."
-            return f"{file}, column '{column}': {what}{tail}."
-        row_no = int(index) + 2  # 1-based, after the header line, as a spreadsheet shows it
-        return (f"{file}, row {row_no}, column '{column}': {case!r} fails the check {check}{tail}.")
-    return f"{file} could not be read: {exc}."
-
-
-def _validate(name: str, df: pd.DataFrame, file: str) -> pd.DataFrame:
+def _display(path: Path) -> str:
+    """A path as a person would recognise it: relative to the repository where it is inside it."""
     try:
-        return schemas()[name].validate(df, lazy=True)
-    except SchemaErrors as exc:
+        return path.resolve().relative_to(DATASETS.parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _convert(df: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
+    """Text cells to the table's types, with a sentence for the first cell that will not convert."""
+    for col, dtype in DTYPES[table].items():
+        if col not in df.columns:
+            continue
+        s = df[col]
+        present = s.notna()
+        if dtype.startswith("datetime"):
+            parsed = pd.to_datetime(s, errors="coerce", format=DATE_FORMAT)
+            what = "a date (YYYY-MM-DD)"
+        elif dtype == "bool":
+            low = s.str.strip().str.lower()
+            parsed = low.map({"true": True, "false": False})
+            what = "true or false"
+        elif dtype in ("int64", "float64"):
+            parsed = pd.to_numeric(s.str.strip(), errors="coerce")
+            what = "a number"
+            if dtype == "int64":
+                fractional = parsed.notna() & (parsed != np.floor(parsed.fillna(0)))
+                parsed = parsed.mask(fractional)
+                what = "a whole number"
+        else:
+            continue
+        bad = present & parsed.isna()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DatasetError(f"{file}, {row_label(i)}, column '{col}': {s.iloc[i]!r} is not {what}.")
+        if dtype == "bool" and (~present).any():
+            i = int(np.flatnonzero((~present).to_numpy())[0])
+            raise DatasetError(f"{file}, {row_label(i)}, column '{col}': is empty, but needs true or false.")
+        df[col] = parsed
+    return df
+
+
+def _validate_table(df: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
+    try:
+        out = schemas()[table].validate(df, lazy=True)
+    except (SchemaErrors, SchemaError) as exc:
         raise DatasetError(explain_error(exc, file)) from None
+    return out.astype(DTYPES[table])
 
 
-def _read(path: Path, name: str) -> pd.DataFrame:
-    if not path.exists():
-        raise DatasetError(f"{path} is missing: a dataset folder needs {', '.join(t + '.csv' for t in TABLES)}.")
+def validate(pop: Population, files: dict[str, str] | None = None) -> Population:
+    """Check a population's three tables (types, values, relationships); raise :class:`DatasetError`."""
+    files = files or {t: f"{t} table" for t in TABLES}
+    tables = {t: _validate_table(getattr(pop, t), t, files[t]) for t in TABLES}
+    problem = coherence_problem(tables, files)
+    if problem:
+        raise DatasetError(problem)
+    return Population(**tables)
+
+
+def _read(path: Path, table: str) -> pd.DataFrame:
+    file = _display(path)
+    if not path.is_file():
+        raise DatasetError(f"{file} is missing: a dataset folder needs {', '.join(t + '.csv' for t in TABLES)}.")
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except Exception as exc:  # unreadable bytes, broken quoting...
-        raise DatasetError(f"{path} could not be read as CSV ({type(exc).__name__}).") from None
-    for col in DATE_COLUMNS[name]:
-        if col in df.columns:
-            parsed = pd.to_datetime(df[col], errors="coerce", format="%Y-%m-%d")
-            bad = df[col].notna() & parsed.isna()
-            if bad.any():
-                i = int(bad.to_numpy().nonzero()[0][0])
-                raise DatasetError(f"{path}, row {i + 2}, column '{col}': {df[col].iloc[i]!r} is not a date (YYYY-MM-DD).")
-            df[col] = parsed
-    for col in df.columns:
-        if col in schemas()[name].columns and schemas()[name].columns[col].dtype is not None:
-            dtype = str(schemas()[name].columns[col].dtype)
-            if dtype == "bool":
-                low = df[col].str.lower()
-                ok = low.isin(["true", "false"])
-                if not ok.all():
-                    i = int((~ok).to_numpy().nonzero()[0][0])
-                    raise DatasetError(f"{path}, row {i + 2}, column '{col}': {df[col].iloc[i]!r} is not true or false.")
-                df[col] = low == "true"
-            elif dtype.startswith(("int", "float")):
-                num = pd.to_numeric(df[col], errors="coerce")
-                bad = df[col].notna() & num.isna()
-                if bad.any():
-                    i = int(bad.to_numpy().nonzero()[0][0])
-                    raise DatasetError(f"{path}, row {i + 2}, column '{col}': {df[col].iloc[i]!r} is not a number.")
-                df[col] = num
-    return _validate(name, df, str(path))
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DatasetError(f"{file} is not a UTF-8 text file (was it saved as a spreadsheet?).") from None
+    except pd.errors.EmptyDataError:
+        raise DatasetError(f"{file} is empty: it needs a header row and one row per record.") from None
+    except (pd.errors.ParserError, ValueError, OSError) as exc:
+        raise DatasetError(f"{file} could not be read as CSV ({type(exc).__name__}).") from None
+    return _convert(df, table, file)
+
+
+def folder_for(name_or_path: str | Path) -> Path:
+    """``"cast"`` / ``"caseload"`` name the committed datasets; anything else is a folder path."""
+    if isinstance(name_or_path, str) and name_or_path in NAMED:
+        return DATASETS / name_or_path
+    return Path(name_or_path)
 
 
 def load(name_or_path: str | Path = "cast") -> Population:
-    """Load and validate a dataset folder: ``"cast"``, ``"caseload"`` or a path."""
-    p = Path(name_or_path)
-    folder = p if p.is_dir() or p.is_absolute() or len(p.parts) > 1 else DATASETS / str(name_or_path)
+    """Load and validate a dataset folder: ``"cast"``, ``"caseload"`` or a folder path."""
+    if not isinstance(name_or_path, (str, Path)):
+        raise DatasetError(f"Give a dataset name ('cast' or 'caseload') or a folder path, not {name_or_path!r}.")
+    folder = folder_for(name_or_path)
     if not folder.is_dir():
-        raise DatasetError(f"There is no dataset folder at {folder} (try 'cast', 'caseload' or a folder path).")
-    tables = {t: _read(folder / f"{t}.csv", t) for t in TABLES}
-    return Population(tables["households"], tables["members"], tables["activities"])
+        raise DatasetError(f"There is no dataset folder at {_display(folder)} "
+                           f"(try {' or '.join(repr(n) for n in NAMED)}, or a folder path).")
+    paths = {t: folder / f"{t}.csv" for t in TABLES}
+    frames = {t: _read(p, t) for t, p in paths.items()}
+    return validate(Population(**frames), {t: _display(p) for t, p in paths.items()})
 
 
-def _to_csv(df: pd.DataFrame, path: Path) -> None:
-    out = df.copy()
-    for col in out.columns:
+# --- writing ----------------------------------------------------------------------------------
+
+def _csv_frame(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    out = df[list(DTYPES[table])].copy()
+    for col, dtype in DTYPES[table].items():
         s = out[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            out[col] = s.dt.strftime("%Y-%m-%d")
-        elif pd.api.types.is_bool_dtype(s):
-            out[col] = s.map({True: "true", False: "false"})
-        elif pd.api.types.is_float_dtype(s):
-            out[col] = s.map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
-    out.to_csv(path, index=False, lineterminator="\n", na_rep="")
+        if dtype.startswith("datetime"):
+            out[col] = s.dt.strftime(DATE_FORMAT)
+        elif dtype == "bool":
+            out[col] = np.where(s.to_numpy(bool), "true", "false")
+    key = "household_id"
+    return out.sort_values(key, kind="stable") if table != "households" else out.sort_values(key)
 
 
 def save(pop: Population, folder: str | Path) -> Path:
-    """Write a population as CSVs, validated first, in a byte-stable format."""
+    """Validate a population, then write its CSVs to ``folder`` in a byte-stable format."""
     folder = Path(folder)
+    pop = validate(pop, {t: f"{t} (before saving)" for t in TABLES})
     folder.mkdir(parents=True, exist_ok=True)
     for t in TABLES:
-        df = getattr(pop, t)
-        _validate(t, df, f"{t} (before saving)")
-        _to_csv(df, folder / f"{t}.csv")
+        _csv_frame(getattr(pop, t), t).to_csv(folder / f"{t}.csv", index=False, lineterminator="\n", na_rep="",
+                                              float_format=FLOAT_FORMAT, encoding="utf-8")
     return folder
 
 
 def checksums(folder: str | Path) -> str:
-    """``SHA256SUMS`` text for every CSV in a folder tree (relative paths, sorted)."""
+    """``SHA256SUMS`` text for every CSV under a folder (relative paths, sorted)."""
     folder = Path(folder)
-    lines = []
-    for f in sorted(folder.rglob("*.csv")):
-        lines.append(f"{hashlib.sha256(f.read_bytes()).hexdigest()}  {f.relative_to(folder).as_posix()}")
+    lines = [f"{hashlib.sha256(f.read_bytes()).hexdigest()}  {f.relative_to(folder).as_posix()}"
+             for f in sorted(folder.rglob("*.csv"))]
     return "\n".join(lines) + "\n"
