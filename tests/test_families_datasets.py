@@ -251,3 +251,22 @@ def test_cast_worked_examples(cast):
     assert not (cast.activities["household_id"] == "CAST-000008").any() or \
         (cast.activities.loc[cast.activities["household_id"] == "CAST-000008", "plan"] == "cws").all()
     assert omar["clock_months_used"] == 60
+
+
+# --- the data dictionary ------------------------------------------------------------------------
+
+def test_data_dictionary_documents_every_column_and_parameter_status():
+    from linkages.params import all_params, param
+
+    text = (DATASETS / "README.md").read_text()
+    for t in TABLES:
+        section = text.split(f"## {t}.csv")[1].split("\n## ")[0]
+        documented = set(re.findall(r"^\| ([a-z_]+) \|", section, re.M)) - {"column"}
+        assert documented == set(DTYPES[t]), (t, set(DTYPES[t]) ^ documented)
+    listed = dict(re.findall(r"^\| `([a-z_.]+)\*?` \| \**(sourced|assumption)\** \|", text, re.M))
+    for p in all_params("families."):
+        assert p.name in listed, f"{p.name} is not in datasets/README.md"
+        assert listed[p.name] == p.status, p.name
+    for name, status in listed.items():
+        if not name.endswith("."):
+            assert param(name).status == status, name

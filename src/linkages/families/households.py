@@ -29,6 +29,8 @@ REMOVAL_COMPONENTS = ("family_reunification", "permanency")
 DEFAULT_AS_OF = dt.date(2025, 6, 1)
 #: Calendar constant (not a model figure): average days in a month.
 DAYS_PER_MONTH = 365.25 / 12
+#: A child is under 18 (the age CalWORKs and juvenile dependency use for a minor).
+MAX_CHILD_AGE = 17
 #: Calendar constant: days in the shortest year (a child this many days old times k is at most k).
 DAYS_PER_YEAR_MIN = 365
 
@@ -42,7 +44,6 @@ class Draws:
     partner_age: np.ndarray     # second adult's age (unused for one-adult households)
     ages: np.ndarray            # (n, max children) children's ages ascending, -1 where no child
     child_birth: np.ndarray     # (n, max children) children's birth dates (datetime64[D]), same order
-    removed_from: np.ndarray    # slot of the first removed child (children sorted by age: the oldest are removed)
 
 
 def probabilities(name: str, on) -> tuple[list, np.ndarray]:
@@ -91,7 +92,7 @@ def draw_households(rng: np.random.Generator, n: int, on: dt.date, prefix: str) 
     # children: days old, youngest first, siblings at least `spacing` days apart (uniform over
     # such spacings: sorted uniform points on a shortened line, then spread out)
     maxc = max_children(on)
-    oldest_possible = np.clip(parent_age - gap, 0, 17)
+    oldest_possible = np.clip(parent_age - gap, 0, MAX_CHILD_AGE)
     span = (oldest_possible + 1) * DAYS_PER_YEAR_MIN - 1   # a child of that age is at most this many days old
     has = np.arange(maxc)[None, :] < n_children[:, None]
     spacing = np.minimum(float(item("families.members", "min_sibling_spacing_days")),
@@ -174,7 +175,6 @@ def draw_households(rng: np.random.Generator, n: int, on: dt.date, prefix: str) 
     removal_case = np.isin(component, REMOVAL_COMPONENTS)
     eligible = ((fits >= removal_days[:, None]) & has).sum(axis=1)  # the oldest `eligible` children
     children_removed = np.where(removal_case, np.where(all_removed, eligible, np.maximum(1, eligible // 2)), 0)
-    removed_from = n_children - children_removed
     open_days = np.select([component == "emergency_response", component == "family_maintenance", removal_case],
                           [er_days, fm_days + day_offset, removal_days + lead_days], 0)
 
@@ -208,7 +208,7 @@ def draw_households(rng: np.random.Generator, n: int, on: dt.date, prefix: str) 
         "in_cws": in_cws,
     })
     df["shared"] = df["in_calworks"] & df["in_cws"]
-    return df, Draws(name_group, partner_group, partner_age, ages, child_birth, removed_from)
+    return df, Draws(name_group, partner_group, partner_age, ages, child_birth)
 
 
 def age_on(birth: np.ndarray, on: dt.date) -> np.ndarray:

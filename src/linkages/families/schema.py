@@ -25,8 +25,6 @@ __all__ = ["DTYPES", "TABLES", "DatasetError", "schemas", "coherence_problem", "
 TABLES = ("households", "members", "activities")
 SSN_PATTERN = r"^9\d{2}-\d{2}-\d{4}$"
 DAYS_PATTERN = r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(;(Mon|Tue|Wed|Thu|Fri|Sat|Sun))*$"
-#: A child is at least this many years younger than the household's first adult (age < adult − 14).
-MIN_PARENT_GAP = 15
 
 _HOUSEHOLD_DTYPES = {
     "household_id": "str", "county": "str", "region": "int64", "n_adults": "int64", "n_children": "int64",
@@ -220,12 +218,13 @@ def coherence_problem(tables: dict[str, pd.DataFrame], files: dict[str, str]) ->
     comp = hh["cw_component"].to_numpy()
     removal_case = np.isin(comp, REMOVAL_COMPONENTS)
     cal, cws = hh["in_calworks"].to_numpy(bool), hh["in_cws"].to_numpy(bool)
+    gap = int(param("families.parent_age").at(DEFAULT_AS_OF, "min_gap_to_child"))
     rules = [
         ("n_children", n_ages != hh["n_children"].to_numpy(),
          lambda i: f"says {hh['n_children'].iloc[i]} children but children_ages lists {n_ages[i]}"),
         ("youngest_age", min_age != hh["youngest_age"].to_numpy(),
          lambda i: f"is {hh['youngest_age'].iloc[i]}, but the youngest age in children_ages is {min_age[i]}"),
-        ("children_ages", max_age > hh["parent_age"].to_numpy() - MIN_PARENT_GAP,
+        ("children_ages", max_age > hh["parent_age"].to_numpy() - gap,
          lambda i: f"has a child aged {max_age[i]}, too old for a first adult aged {hh['parent_age'].iloc[i]}"),
         ("shared", hh["shared"].to_numpy(bool) != (cal & cws),
          lambda i: "must be true exactly when in_calworks and in_cws are both true"),
@@ -276,7 +275,7 @@ def coherence_problem(tables: dict[str, pd.DataFrame], files: dict[str, str]) ->
                     f"for household {_show(ids[i])}.")
     first_adult_age = m[m["role"] == "adult"].groupby("household_id")["age"].first()
     older = m["household_id"].map(first_adult_age)
-    i = _first((m["role"] == "child") & (m["age"] > older - MIN_PARENT_GAP))
+    i = _first((m["role"] == "child") & (m["age"] > older - gap))
     if i is not None:
         return (f"{fm}, {row_label(i)}, column 'age': a child aged {m['age'].iloc[i]} is too old for a first adult "
                 f"aged {int(older.iloc[i])}.")
