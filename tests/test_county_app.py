@@ -165,7 +165,8 @@ def test_attribution_adds_up(small, model):
     assert model.attribution(small, {k: 0.0 for k in LEVERS}) is None
 
 
-def test_sensitivity_builds_a_tornado_table(model):
+def test_sensitivity_builds_a_tornado_table(model, monkeypatch):
+    monkeypatch.setattr(C, "SENSITIVITY_BUDGET", 150)  # one paired run per setting
     tiny = C.caseload_for(C.STATEWIDE, 150)
     lev = {**{k: 0.0 for k in LEVERS}, "identification": 1.0, "case_conference": 1.0}
     seen = []
@@ -227,6 +228,7 @@ def _find(root, cls):
 def page(monkeypatch):
     # a small default caseload keeps this test fast: the statewide default is the same code path
     monkeypatch.setattr(C, "default_size", lambda area: 300)
+    monkeypatch.setattr(C, "ATTRIBUTION_BUDGET", 2_400)  # one run per leave-one-out set
     real = C.caseload_for
     monkeypatch.setattr(C, "caseload_for", lambda area, size: real(area, 300 if area == C.STATEWIDE and str(size) == "10000" else size))
     return C.build_app(C.WhatIf())

@@ -271,6 +271,7 @@ def _bands(f: FamilyInput, k: int) -> tuple[list, dict]:
 
 
 _RESULTS: dict = {}
+_FIGURES: dict = {}  # (family key, figure name) -> Rendered
 
 
 def family_result(f: FamilyInput, replicates: int = REPLICATES) -> FamilyResult:
@@ -529,6 +530,7 @@ STYLE = """<style>
 .lk-fam .lk-summary p {margin: 4px 0; font-size: 15px}
 .lk-problem {color: #8a2c00; white-space: pre-wrap}
 .lk-ok {color: #00573f}
+.lk-fam .lk-stale img {opacity: 0.35}
 .lk-fam .lk-downloads {font-size: 13px; margin: 8px 0} .lk-fam .lk-downloads a {margin: 0 2px}
 </style>"""
 
@@ -625,7 +627,7 @@ def build_app():
         "<span class='lk-assumption'>assumption</span> have no published source; the kit says so)</summary>"
         + params_html + "</details>")
 
-    state: dict = {"res": None, "cal": {}, "path": None}
+    state: dict = {"res": None}
 
     def current_family() -> FamilyInput | None:
         if source.value == "cast":
@@ -640,15 +642,39 @@ def build_app():
                             "unchanged.</span>")
             return None
 
-    def show_week():
+    later = X.Later(on_error=lambda exc: setattr(status, "value", "<p class='lk-problem'>A figure could not be "
+                                                                   "drawn; the numbers above are current.</p>"))
+
+    def fig(res: FamilyResult, name: str) -> X.Rendered:
+        """The family's figure ``name`` ("paths", "calendar_separate", "calendar_linked"), kept."""
+        key = (res.family.key, name)
+        if key not in _FIGURES:
+            _FIGURES[key] = (X.render("paths", path_figure(res)) if name == "paths"
+                             else calendar_png(res, name.split("_", 1)[1]))
+            while len(_FIGURES) > 60:
+                _FIGURES.pop(next(iter(_FIGURES)))
+        return _FIGURES[key]
+
+    def figs_ready(res: FamilyResult) -> list:
+        names = [f"calendar_{mode.value}", "paths"]
+        return [_FIGURES[(res.family.key, n)] for n in names if (res.family.key, n) in _FIGURES]
+
+    def show_hours():
         res = state["res"]
-        if res is None:
+        hours.value = _table_html(hours_table(res), current="linked plan" if mode.value == "linked" else "separate plans")
+
+    def show_calendar(res):
+        if state["res"] is not res:
             return
-        m = mode.value
-        if m not in state["cal"]:
-            state["cal"][m] = calendar_png(res, m)
-        calendar.value = X.img_html(state["cal"][m], "lk-figure lk-calendar-img")
-        hours.value = _table_html(hours_table(res), current="linked plan" if m == "linked" else "separate plans")
+        calendar.value = X.img_html(fig(res, f"calendar_{mode.value}"), "lk-figure lk-calendar-img")
+        calendar.remove_class("lk-stale")
+        refresh_downloads()
+
+    def show_paths(res):
+        if state["res"] is not res:
+            return
+        paths.value = X.img_html(fig(res, "paths"), "lk-figure lk-paths-img")
+        paths.remove_class("lk-stale")
         refresh_downloads()
 
     def refresh_downloads():
@@ -656,11 +682,10 @@ def build_app():
         if res is None:
             return
         m = mode.value
-        figs = [state["cal"][m], state["path"]]
-        sentences = summary_sentences(res)
+        figs = figs_ready(res)
         page = X.summary_page(
             f"Family case-plan simulator: {res.family.name}",
-            sentences,
+            summary_sentences(res),
             subtitle=(f"{res.family.vignette} Week shown: {'linked plan' if m == 'linked' else 'separate plans'}. "
                       f"{MONTHS} months from {start_date():%B %Y}, {res.replicates} runs per path."),
             figures=figs,
@@ -676,19 +701,24 @@ def build_app():
                                                 page))
 
     def redraw(*_):
+        """Now: the family, the hours and the sentences. Then, step by step: the figures."""
         try:
             f = current_family()
             if f is None:
                 return
             res = family_result(f)
-            state["res"], state["cal"] = res, {}
-            state["path"] = X.render("paths", path_figure(res))
+            state["res"] = res
             vignette.value = f"<div class='lk-vignette'>{html.escape(f.vignette)}</div>"
+            show_hours()
             summary.value = ("<h3>What happens</h3>"
                              + "".join(f"<p>{html.escape(s)}</p>" for s in summary_sentences(res)))
-            paths.value = X.img_html(state["path"], "lk-figure lk-paths-img")
-            show_week()
+            calendar.add_class("lk-stale")
+            paths.add_class("lk-stale")
+            refresh_downloads()
             status.value = ""
+            other = "linked" if mode.value == "separate" else "separate"
+            later.start([lambda: show_calendar(res), lambda: show_paths(res),
+                         lambda: fig(res, f"calendar_{other}")])  # the toggle is then instant
         except Exception:  # noqa: BLE001
             log.exception("family simulator redraw failed")
             status.value = ("<p class='lk-problem'>That family could not be simulated; the page shows the last one "
@@ -696,7 +726,10 @@ def build_app():
 
     def on_mode(*_):
         try:
-            show_week()
+            if state["res"] is None:
+                return
+            show_hours()
+            show_calendar(state["res"])
             status.value = ""
         except Exception:  # noqa: BLE001
             log.exception("family simulator week failed")
