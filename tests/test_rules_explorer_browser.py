@@ -38,6 +38,8 @@ def test_gallery_to_rules_explorer(kit_url, recorded_page):
 
     assert titles == [s.title for s in available()]  # every landed simulator, in registry order
 
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "gallery.png"))
     start = time.monotonic()
     page.click("a.lk-sim-link:text-is('Rules explorer')")
     _wait_text(page, ".lk-summary", "$975", timeout=PAGE_TIMEOUT_MS)

@@ -5,5 +5,7 @@
 - :mod:`linkages.ui.gallery` — the landing page listing every simulator.
 - :mod:`linkages.ui.rules_explorer` — what the CalWORKs and child welfare rules say for a family.
 - :mod:`linkages.ui.common` — palette, error-beside-control helper, figure → PNG image.
-- :mod:`linkages.ui.matching_app`, :mod:`linkages.ui.self_assessment_app` — two simulators.
+- :mod:`linkages.ui.family_app`, :mod:`linkages.ui.county_app`, :mod:`linkages.ui.matching_app`,
+  :mod:`linkages.ui.self_assessment_app` — the other simulators (:mod:`linkages.ui.export` for
+  their downloads).
 """
