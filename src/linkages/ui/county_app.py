@@ -879,8 +879,10 @@ def build_app(model: WhatIf | None = None):
             summary.value = ("<h3>What changes</h3>" + "".join(f"<p>{html.escape(s)}</p>" for s in S["sentences"]))
             numbers.value = numbers_html(nums)
             costs.value = numbers_html(cost_table(nums), "lk-num lk-cost-table")
+            secs = time.perf_counter() - t0
             caseload_line.value = (f"<p>{html.escape(chosen.description)}. {e.replicates} paired runs of {MONTHS} "
-                                   "months per update.</p>")
+                                   f"months per update (this one took <span class='lk-update-time'>{secs:.2f}</span> s)."
+                                   "</p>")
             set_stale(True)
             if model.sensitivity(chosen, levers) is None:
                 sens_fig.value = ""

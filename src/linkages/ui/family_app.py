@@ -25,6 +25,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -85,10 +86,31 @@ class FamilyInput:
 
 @lru_cache(maxsize=1)
 def _cast():
-    """The teaching cast (households, members, activities), validated by the families loader."""
-    from linkages.families import load
+    """The teaching cast (households, members, activities).
 
-    return load("cast")
+    Read straight from ``datasets/cast`` (the files ``make data`` writes and the families tests
+    check), which spares the page the validating loader's start-up; the loader is the fallback."""
+    from types import SimpleNamespace
+
+    import linkages
+
+    folder = Path(linkages.__file__).resolve().parents[2] / "datasets" / "cast"
+    try:
+        text = {"household_id": str, "county": str, "children_ages": str, "work_status": str, "cw_component": str,
+                "vignette": str}
+        hh = pd.read_csv(folder / "households.csv", parse_dates=["cw_start_date", "removal_date"], dtype=text)
+        members = pd.read_csv(folder / "members.csv", dtype=str, usecols=["household_id", "role", "first_name", "sex"])
+        acts = pd.read_csv(folder / "activities.csv", dtype={"household_id": str, "plan": str, "activity": str,
+                                                             "place": str, "days": str, "accepted_by": str})
+        from linkages.simulate.caseload import REQUIRED_COLUMNS
+
+        if [c for c in REQUIRED_COLUMNS + ["vignette"] if c not in hh.columns] or hh["in_calworks"].dtype != bool:
+            raise ValueError("unexpected cast file")
+        return SimpleNamespace(households=hh, members=members, activities=acts)
+    except Exception:  # noqa: BLE001 - an installed kit without datasets/: the loader knows where
+        from linkages.families import load
+
+        return load("cast")
 
 
 @lru_cache(maxsize=1)
@@ -426,6 +448,9 @@ def calendar_png(res: FamilyResult, mode: str) -> X.Rendered:
         fig.text(0.5, 0.5, "No case-plan activities this week", ha="center", va="center")
         return X.Rendered(f"calendar_{mode}", X.png(fig), f"{title}. No activities to show.", title)
     fig, alt = calendar_figure(plan, title=title, person=res.family.name)
+    fig.set_size_inches(7.6, 5.0)  # one week drawn wide enough for its four-entry legend
+    fig.axes[0].set_title("")  # the title above already says it
+    fig.tight_layout(rect=(0, 0.06, 1, 0.93))
     return X.render(f"calendar_{mode}", (fig, alt))
 
 
@@ -453,8 +478,9 @@ def path_figure(res: FamilyResult):
         for path in ("separate", "linked"):
             colour, ls, name = styles[path]
             m, lo, hi = band(res.bands[path][what])
+            lo = np.clip(lo, 0, None)
             if share:
-                lo, hi = np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+                hi = np.clip(hi, 0, 1)
             ax.fill_between(months, lo, hi, color=colour, alpha=0.25, linewidth=0,
                             hatch="//" if path == "separate" else None)
             ax.plot(months, m, color=colour, linestyle=ls, linewidth=2)
