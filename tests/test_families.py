@@ -309,3 +309,11 @@ def test_hundred_thousand_households_generate():
     p = generate(100_000, seed=3)
     assert len(p.households) == 100_000 and p.households["household_id"].is_unique
     assert p.members["ssn"].dropna().is_unique and len(p.members) > 250_000
+
+
+def test_population_looks_up_one_household(pop):
+    row = pop.household("HH-000002")
+    assert row["household_id"] == "HH-000002" and to_household(row).household_id == "HH-000002"
+    with pytest.raises(KeyError, match="no household 'HH-999999'"):
+        pop.household("HH-999999")
+    assert repr(pop).startswith("Population(4,000 households")

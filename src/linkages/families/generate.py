@@ -41,8 +41,11 @@ class Population:
     activities: pd.DataFrame
 
     def household(self, household_id: str) -> pd.Series:
-        """One household's row (raises ``KeyError`` with the id if there is none)."""
-        return self.households.set_index("household_id").loc[household_id]
+        """One household's row, with its id (``KeyError`` with a sentence if there is none)."""
+        hit = self.households[self.households["household_id"] == household_id]
+        if hit.empty:
+            raise KeyError(f"There is no household '{household_id}' in this population.")
+        return hit.iloc[0]
 
     def __repr__(self) -> str:
         return (f"Population({len(self.households):,} households, {len(self.members):,} people, "

@@ -62,6 +62,22 @@ def _fill(out: np.ndarray, lists: list[list[str]], which: np.ndarray, u: np.ndar
                 out[m] = _render(template, fields, m)
 
 
+def _child_words(people: dict, kids: np.ndarray, removed: np.ndarray) -> dict:
+    """Words for "the children" that fit the household: the only child's name, or the children;
+    and for the removed ones (the oldest): a name, "the children" or "the older children"."""
+    name = people["first_name"][people["child"]]
+    start = np.cumsum(kids) - kids
+    only = name[np.minimum(start, len(name) - 1)] if len(name) else np.full(kids.size, "", dtype=object)
+    oldest = name[np.maximum(start + kids - 1, 0)] if len(name) else only
+    one = kids == 1
+    in_care = np.where(removed == 1, oldest, np.where(removed == kids, "the children", "the older children"))
+    capital = np.where(removed == 1, oldest, np.where(removed == kids, "The children", "The older children"))
+    return {"the_children": np.where(one, only, "the children").astype(object),
+            "are": np.where(one, "is", "are").astype(object),
+            "in_care": in_care.astype(object), "In_care": capital.astype(object),
+            "have": np.where(removed == 1, "has", "have").astype(object)}
+
+
 def _kids_text(people: dict, kids: np.ndarray, on: dt.date) -> np.ndarray:
     """"Leo (2) and Ana (7)"; a baby's age in months."""
     child = people["child"]
@@ -114,9 +130,11 @@ def vignettes(hh: pd.DataFrame, people: dict, rng: np.random.Generator, on: dt.d
         "county": hh["county"].to_numpy(dtype=object),
         "parent": np.where(female, "mother", "father").astype(object),
         "She": Cap(("She", "He")), "she": she, "Her": Cap(("Her", "His")), "her": her,
+        "them": np.where(female, "her", "him").astype(object),
         "Subject": np.where(two, name, Cap(("She", "He"))).astype(object),
         "language": lang,
         "limit": str(value("calworks.time_limit.adult_months", on)),
+        **_child_words(people, kids, hh["children_removed"].to_numpy()),
     }
 
     # 1. who
