@@ -221,6 +221,18 @@ def splink_settings(on=DEFAULT_ON):
     )
 
 
+def _floor_m(settings: dict, floor: float) -> dict:
+    """Every non-null level gets an m-probability of at least ``floor``."""
+    for comp in settings["comparisons"]:
+        for lv in comp["comparison_levels"]:
+            if lv.get("is_null_level"):
+                continue
+            m = lv.get("m_probability")
+            if not isinstance(m, (int, float)) or m < floor:
+                lv["m_probability"] = floor
+    return settings
+
+
 def _splink_stage(w: pd.DataFrame, c: pd.DataFrame, seed: int, on, floor: float):
     import duckdb
     from splink import DuckDBAPI, Linker, block_on
@@ -262,9 +274,13 @@ def _splink_stage(w: pd.DataFrame, c: pd.DataFrame, seed: int, on, floor: float)
             log.info("EM session %s skipped: %s", name, str(exc).splitlines()[0])
     if not trained:
         log.info("no EM session could run; Splink's default m-probabilities are used")
+    # A level EM never saw among matches (a date of birth years apart, say) comes back without an
+    # m-probability, and Splink would then fall back to a generic default (about 1 in 80) that is
+    # far too forgiving. Give such levels, and any m below it, the floor from the parameters.
+    settings = _floor_m(linker.misc.save_model_to_json(), float(_model("unobserved_level_m", on)))
+    linker = Linker([dw, dc], settings, log_level=logging.ERROR)
     pred = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
     df = pred.as_pandas_dataframe()
-    settings = linker.misc.save_model_to_json()
     con.close()
     left_is_w = df["source_dataset_l"].astype(str) == "welfare"
     out = pd.DataFrame({
