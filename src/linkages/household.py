@@ -64,7 +64,8 @@ class Household:
         if not 0 <= self.children_removed <= len(self.children_ages):
             problems.append("more children removed than there are children")
         if problems:
-            raise InputError("; ".join(problems).capitalize() + ".")
+            text = "; ".join(problems)
+            raise InputError(text[:1].upper() + text[1:] + ".")
         object.__setattr__(self, "children_ages", tuple(int(a) for a in self.children_ages))
 
     @property
