@@ -164,7 +164,8 @@ class Activity:
         elif days and self.start_hour + self.hours_per_week / len(days) > 24:
             problems.append(f"'{self.activity}' runs past midnight ({self.hours_per_week:g} hours over {len(days)} days)")
         if problems:
-            raise PlanError("; ".join(problems).capitalize() + ".")
+            text = "; ".join(problems)
+            raise PlanError(text[:1].upper() + text[1:] + ".")
 
     @property
     def session_hours(self) -> float:
