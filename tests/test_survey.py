@@ -154,3 +154,31 @@ def test_simulator_notebook_is_thin_clean_and_runs(tmp_path, monkeypatch):
     outs = code[0].outputs
     assert not [o for o in outs if o.output_type == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outs)
+
+
+def test_self_assessment_widgets_without_a_browser(tmp_path):
+    from linkages.ui.self_assessment_app import build_app
+
+    def find(w, cls, out):
+        if cls in getattr(w, "_dom_classes", ()):
+            out.append(w)
+        for c in getattr(w, "children", ()):
+            find(c, cls, out)
+        return out
+
+    store = AnswerStore(tmp_path)
+    app = build_app(store)
+    one = lambda cls: find(app, cls, [])[0]  # noqa: E731
+    one("lk-item-team_cochairs").value = 2          # before a county: kept on screen
+    one("lk-county").value = "Yolo"                 # ... and carried to the county
+    assert store.load("Yolo").answers == {"team_cochairs": 2}
+    one("lk-session").value = "B"                   # a new session starts from what is on screen
+    one("lk-item-policy_case_plans").value = 0
+    assert store.load("Yolo", "B").answers == {"team_cochairs": 2, "policy_case_plans": 0}
+    one("lk-make-plan").click()
+    assert "lk-plan-csv" in one("lk-plan-links").value
+    again = build_app(store)
+    find(again, "lk-session", [])[0].value = "B"
+    find(again, "lk-county", [])[0].value = "Yolo"
+    assert find(again, "lk-item-policy_case_plans", [])[0].value == 0
+    assert "Loaded 2 saved answers" in find(again, "lk-saved", [])[0].value

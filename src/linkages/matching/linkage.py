@@ -17,8 +17,10 @@ dates of birth):
    character off, within a year), SSN (exact, one digit off), sex, and the first names of the
    other people on the same case ("household members"). The u-probabilities are estimated from
    random record pairs (seeded), the m-probabilities by expectation maximisation on pairs sharing
-   an SSN and on pairs sharing a date of birth, the prior from strict deterministic rules with an assumed recall
-   (``params/matching/model.yaml``). Same inputs and seed, same scores.
+   an SSN and on pairs sharing a date of birth, the prior from strict deterministic rules with an
+   assumed recall (``params/matching/model.yaml``). A level EM never saw among matches gets the m
+   floor from the same file (Splink's own 1e-6), not Splink's generic default. Same inputs and
+   seed, same scores (to floating-point rounding).
 
 Pairs from the exact stage score 1.0. Probabilistic pairs at or above ``accept_from`` are
 matches, pairs from ``review_from`` up to it go to the **clerical-review queue**, the rest are set
