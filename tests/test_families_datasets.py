@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from linkages.families import DatasetError, build_cast, explain_error, generate, load, save, to_household
-from linkages.families.cli import build, main
+from linkages.families.cli import main
 from linkages.families.io import checksums
 from linkages.families.schema import DTYPES, schemas
 from linkages.params import value
