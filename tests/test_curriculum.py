@@ -93,8 +93,13 @@ def test_every_objective_maps_to_an_exercise_once_its_assignment_exists(mod):
         assert exercises or obj.get("exercise_gap"), (
             f"{obj['id']} has no exercise in {folder.name}: list its question ids, or explain in exercise_gap")
         for ex in exercises:
-            assert ex in ids or any(g.startswith(ex + "_") for g in ids), (
-                f"{obj['id']} lists {ex}, which is not a question of {folder.name} (it has {sorted(ids)})")
+            # "q2" is a question of this module's assignment; "m6_financing:q2" one of another
+            where, _, qid = ex.rpartition(":")
+            other = ROOT / "exercises" / "source" / where if where else folder
+            assert other.is_dir(), f"{obj['id']} lists {ex}, but exercises/source/{where} does not exist"
+            have = ids if other == folder else _grade_ids(other)
+            assert qid in have or any(g.startswith(qid + "_") for g in have), (
+                f"{obj['id']} lists {ex}, which is not a question of {other.name} (it has {sorted(have)})")
             mapped.add(ex)
 
 

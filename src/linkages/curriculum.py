@@ -155,7 +155,7 @@ def notebook_objectives(path: Path) -> dict[str, str]:
 def _exercise_cell(mod: dict, obj: dict) -> str:
     ex = obj.get("exercises") or []
     if ex and mod.get("assignment"):
-        return ", ".join(f"{mod['assignment']}:{e}" for e in ex)
+        return ", ".join(e if ":" in e else f"{mod['assignment']}:{e}" for e in ex)
     if obj.get("exercise_gap"):
         return f"— (gap: {obj['exercise_gap']})"
     return "—"
