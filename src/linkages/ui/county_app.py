@@ -899,7 +899,7 @@ def build_app(model: WhatIf | None = None):
             steps.append(lambda: draw_attribution(v))
             if model.sensitivity(chosen, levers) is not None:
                 steps.append(lambda: draw_tornado(v))
-            steps.append(lambda: setattr(busy, "value", ""))
+            steps.append(lambda: (setattr(busy, "value", ""), X.release_memory()))
             busy.value = "Drawing the figures…"
             later.start(steps)
         except Exception:  # noqa: BLE001

@@ -24,7 +24,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 __all__ = ["Rendered", "png", "render", "img_html", "data_uri", "download_link", "csv_text", "summary_page",
-           "links_html", "slug", "TEACHING_LABEL", "Bundle", "Later"]
+           "links_html", "slug", "TEACHING_LABEL", "Bundle", "Later", "release_memory"]
 
 #: The label every model result carries.
 TEACHING_LABEL = "Teaching illustration, not a forecast"
@@ -236,3 +236,24 @@ class Later:
                     self.on_error(exc)
                 except Exception:  # noqa: BLE001
                     pass
+
+
+def release_memory() -> None:
+    """Give freed heap back to the operating system (glibc ``malloc_trim``): a simulation's
+    temporary arrays otherwise stay counted in the kernel's resident memory. A no-op elsewhere."""
+    global _TRIM
+    if _TRIM is None:
+        try:
+            import ctypes
+
+            _TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        try:
+            _TRIM(0)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+_TRIM = None

@@ -744,7 +744,8 @@ def build_app():
             status.value = ""
             other = "linked" if mode.value == "separate" else "separate"
             later.start([lambda: show_calendar(res), lambda: show_paths(res),
-                         lambda: fig(res, f"calendar_{other}")])  # the toggle is then instant
+                         lambda: fig(res, f"calendar_{other}"),  # the toggle is then instant
+                         X.release_memory])
         except Exception:  # noqa: BLE001
             log.exception("family simulator redraw failed")
             status.value = ("<p class='lk-problem'>That family could not be simulated; the page shows the last one "

@@ -1,0 +1,241 @@
+"""Benchmark: the family simulator and the county what-if against a minimal one-slider Voilà app,
+side by side in one run, all three served exactly as ``make demo`` serves the kit
+(``linkages serve``; here with ``--root`` on a folder holding the three notebooks, so none of
+them gets a preheated kernel — as the two simulators do not under ``make demo``).
+
+Measured in a real headless Chromium (the system one, through Playwright):
+
+1. first render — page address to numbers and first figure on screen — of each simulator ÷ the
+   same for the minimal app (``benchmarks/minimal_slider.ipynb``: slider → matplotlib redraw);
+   median of ``--rounds`` cold opens each (target ≤ 1.5);
+2. control change → updated numbers and figure: p95 over ``--changes`` changes ÷ the same for the
+   minimal app's slider (target ≤ 1.5). Family: a different cast family each time (the 12 repeat,
+   so later ones come from the page's cache, as they would for a visitor); county: a practice's
+   strength one keyboard step lower each time (every setting new: nothing cached);
+3. the 10,000-household what-if update, as the kernel times it (shown on the page) and as the
+   browser sees it (target ≤ 0.5 s);
+4. resident memory of each Voilà kernel after its session (target ≤ 200 MB) → how many
+   concurrent visitors a 24 GB machine serves.
+
+Run: ``make bench`` or ``python benchmarks/bench_simulators.py [--rounds 3] [--changes 25]``.
+Needs Chromium at /usr/bin/chromium (``apt-get install -y chromium``). Exit status 0 even when a
+target is missed (the numbers are the output); 2 if the apps could not be driven.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_support import CHROMIUM, KitServer, launch_chromium  # noqa: E402
+
+APPS = {
+    "minimal": ("minimal_slider.ipynb", ROOT / "benchmarks" / "minimal_slider.ipynb"),
+    "family": ("family_simulator.ipynb", ROOT / "simulators" / "family_simulator.ipynb"),
+    "county": ("county_whatif.ipynb", ROOT / "simulators" / "county_whatif.ipynb"),
+}
+#: numbers and first figure on screen (first render), then everything (full render)
+READY = {
+    "minimal": (".bench-number .widget-html-content:not(:empty)", ".bench-figure img"),
+    "family": (".lk-summary p", ".lk-calendar img"),
+    "county": (".lk-numbers tr[data-key]", ".lk-fig-outcomes img"),
+}
+FULL = {"minimal": ".bench-figure img", "family": ".lk-paths img", "county": ".lk-fig-attribution img"}
+TARGET_RATIO, TARGET_UPDATE_S, TARGET_MB, MACHINE_GB = 1.5, 0.5, 200.0, 24.0
+
+JS_SRC = "sel => { const i = document.querySelector(sel); return i ? i.src.length + ':' + i.src.slice(-64) : ''; }"
+JS_CHANGED = ("([sel, before]) => { const e = document.querySelector(sel); return !!e && e.innerText !== before; }")
+JS_SRC_CHANGED = ("([sel, before]) => { const i = document.querySelector(sel);"
+                  " return !!i && (i.src.length + ':' + i.src.slice(-64)) !== before; }")
+
+
+def kernels(server_pid: int) -> dict[int, float]:
+    """pid → resident MB of every kernel the server started."""
+    import psutil
+
+    out = {}
+    try:
+        for p in psutil.Process(server_pid).children(recursive=True):
+            try:
+                if "ipykernel" in " ".join(p.cmdline()):
+                    out[p.pid] = p.memory_info().rss / 2**20
+            except psutil.Error:
+                pass
+    except psutil.Error:
+        pass
+    return out
+
+
+def open_app(browser, base: str, app: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 3000})
+    t0 = time.perf_counter()
+    page.goto(f"{base}/voila/render/{APPS[app][0]}", wait_until="commit")
+    for sel in READY[app]:
+        page.wait_for_selector(sel, state="attached", timeout=300_000)
+    first = time.perf_counter() - t0
+    page.wait_for_selector(FULL[app], state="attached", timeout=300_000)
+    full = time.perf_counter() - t0
+    return page, first, full
+
+
+def settle(page, app: str) -> None:
+    if app == "county":
+        page.wait_for_function("() => !document.querySelector('.lk-busy')?.innerText.trim()", timeout=300_000)
+    time.sleep(0.3)
+
+
+def change_minimal(page, i: int):
+    if i == 0:
+        page.locator(".bench-slider .noUi-handle").first.focus()
+    before, src = page.inner_text(".bench-number"), page.evaluate(JS_SRC, ".bench-figure img")
+    t0 = time.perf_counter()
+    page.keyboard.press("ArrowRight" if (i // 40) % 2 == 0 else "ArrowLeft")
+    page.wait_for_function(JS_CHANGED, arg=[".bench-number", before], timeout=60_000)
+    t_num = time.perf_counter() - t0
+    page.wait_for_function(JS_SRC_CHANGED, arg=[".bench-figure img", src], timeout=60_000)
+    return t_num, time.perf_counter() - t0, None
+
+
+def change_family(page, i: int):
+    n = page.eval_on_selector(".lk-family select", "s => s.options.length")
+    current = page.eval_on_selector(".lk-family select", "s => s.selectedIndex")
+    before, src = page.inner_text(".lk-summary"), page.evaluate(JS_SRC, ".lk-calendar img")
+    t0 = time.perf_counter()
+    page.select_option(".lk-family select", index=(current + 1) % n)
+    page.wait_for_function(JS_CHANGED, arg=[".lk-summary", before], timeout=60_000)
+    t_num = time.perf_counter() - t0
+    page.wait_for_function(JS_SRC_CHANGED, arg=[".lk-calendar img", src], timeout=60_000)
+    t_fig = time.perf_counter() - t0
+    settle(page, "family")
+    return t_num, t_fig, None
+
+
+LEVER_ORDER = ("linked_plan", "case_conference", "pooled_funding", "co_location", "early_sanction_resolution",
+               "child_care_transport", "fr_aid_kept", "identification")
+
+
+def change_county(page, i: int):
+    lever = LEVER_ORDER[i % len(LEVER_ORDER)]
+    before, src = page.inner_text(".lk-numbers"), page.evaluate(JS_SRC, ".lk-fig-outcomes img")
+    handle = page.locator(f".lk-strength-{lever} .noUi-handle").first
+    handle.focus()
+    t0 = time.perf_counter()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(JS_CHANGED, arg=[".lk-numbers", before], timeout=60_000)
+    t_num = time.perf_counter() - t0
+    page.wait_for_function(JS_SRC_CHANGED, arg=[".lk-fig-outcomes img", src], timeout=120_000)
+    t_fig = time.perf_counter() - t0
+    kernel_s = float(page.inner_text(".lk-update-time"))
+    settle(page, "county")
+    return t_num, t_fig, kernel_s
+
+
+CHANGE = {"minimal": change_minimal, "family": change_family, "county": change_county}
+
+
+def p95(v):
+    return float(np.percentile(np.asarray(v, dtype=float), 95))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3, help="cold opens per app for the first render (median)")
+    ap.add_argument("--changes", type=int, default=25, help="control changes per app (p95; at least 20)")
+    ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = ap.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"Chromium is not installed at {CHROMIUM}: apt-get install -y chromium", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(tempfile.mkdtemp(prefix="lk-bench-"))
+    for name, src in APPS.values():
+        shutil.copy(src, folder / name)
+    server = KitServer(folder / "serve.log", extra_args=("--root", str(folder)))
+    res: dict = {"first_s": {a: [] for a in APPS}, "full_s": {a: [] for a in APPS}, "rss_mb": {}, "changes": {}}
+    try:
+        base = server.wait()
+        print(f"linkages serve --root {folder}: {base}  (answered in {server.started_in:.1f} s)")
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            # 1. first render, cold kernels, apps in rotating order
+            for r in range(args.rounds):
+                order = list(APPS)[r % 3:] + list(APPS)[:r % 3]
+                for app in order:
+                    page, first, full = open_app(browser, base, app)
+                    res["first_s"][app].append(first)
+                    res["full_s"][app].append(full)
+                    settle(page, app)
+                    page.close()
+                    time.sleep(1.0)
+                print(f"round {r + 1}: " + ", ".join(f"{a} {res['first_s'][a][-1]:.2f} s" for a in APPS))
+            # 2-4. control changes on one open page per app; then the kernel's memory
+            for app in APPS:
+                seen = set(kernels(server.proc.pid))
+                page, _, _ = open_app(browser, base, app)
+                settle(page, app)
+                nums, figs, kern = [], [], []
+                for i in range(args.changes):
+                    a, b, c = CHANGE[app](page, i)
+                    nums.append(a)
+                    figs.append(b)
+                    if c is not None:
+                        kern.append(c)
+                res["changes"][app] = {"numbers_s": nums, "figure_s": figs, "kernel_s": kern}
+                mine = {pid: mb for pid, mb in kernels(server.proc.pid).items() if pid not in seen}
+                res["rss_mb"][app] = max(mine.values()) if mine else float("nan")
+                print(f"{app}: {args.changes} changes, numbers p95 {p95(nums):.2f} s, numbers+figure p95 "
+                      f"{p95(figs):.2f} s, kernel {res['rss_mb'][app]:.0f} MB")
+                page.close()
+                time.sleep(1.0)
+            browser.close()
+    except Exception as exc:  # noqa: BLE001 - say what happened, with the server's log
+        print(f"The benchmark could not drive the apps: {type(exc).__name__}: {exc}\n{server.log()[-3000:]}",
+              file=sys.stderr)
+        return 2
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    med = {a: statistics.median(v) for a, v in res["first_s"].items()}
+    medf = {a: statistics.median(v) for a, v in res["full_s"].items()}
+    ch = res["changes"]
+    m_fig = p95(ch["minimal"]["figure_s"])
+    print("\n== Simulators vs a minimal one-slider Voilà app (served by `linkages serve`)")
+    print(f"{'':34}{'minimal':>10}{'family':>10}{'county':>10}   target")
+    print(f"{'first render, median (s)':34}" + "".join(f"{med[a]:>10.2f}" for a in APPS))
+    print(f"{'  ÷ minimal':34}{'':>10}" + "".join(f"{med[a] / med['minimal']:>10.2f}" for a in ("family", "county"))
+          + f"   ≤ {TARGET_RATIO}")
+    print(f"{'everything drawn, median (s)':34}" + "".join(f"{medf[a]:>10.2f}" for a in APPS))
+    print(f"{'change → numbers, p95 (s)':34}" + "".join(f"{p95(ch[a]['numbers_s']):>10.2f}" for a in APPS))
+    print(f"{'change → numbers+figure, p95 (s)':34}" + "".join(f"{p95(ch[a]['figure_s']):>10.2f}" for a in APPS))
+    print(f"{'  ÷ minimal':34}{'':>10}" + "".join(f"{p95(ch[a]['figure_s']) / m_fig:>10.2f}" for a in ("family", "county"))
+          + f"   ≤ {TARGET_RATIO}")
+    k = ch["county"]["kernel_s"]
+    print(f"{'10,000-household update (kernel)':34}{'':>20}{max(k):>10.2f}   ≤ {TARGET_UPDATE_S} (max of {len(k)}; "
+          f"median {statistics.median(k):.2f}, p95 {p95(k):.2f})")
+    print(f"{'10,000-household update (browser)':34}{'':>20}{p95(ch['county']['numbers_s']):>10.2f}   p95, click to "
+          "numbers on screen")
+    print(f"{'kernel resident memory (MB)':34}" + "".join(f"{res['rss_mb'][a]:>10.0f}" for a in APPS)
+          + f"   ≤ {TARGET_MB:.0f}")
+    worst = max(res["rss_mb"][a] for a in ("family", "county"))
+    print(f"→ a {MACHINE_GB:.0f} GB machine holds about {int(MACHINE_GB * 1024 * 0.9 // worst)} simulator kernels "
+          f"at {worst:.0f} MB each (90% of memory; the 2 cores, not memory, limit how many change at once)")
+    if args.json:
+        args.json.write_text(json.dumps(res, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
