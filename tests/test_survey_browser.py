@@ -74,7 +74,15 @@ def test_self_assessment_answers_export_and_survive_a_reload(kit_url, recorded_p
     html_text = Path(dl.value.path()).read_text(encoding="utf-8")
     assert "Tehama" in html_text and texts["policy_case_plans"] in html_text and "Planning" in html_text
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.click(".lk-plan summary")
+    page.locator(".lk-plan-links").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "self_assessment_plan.png"))
+    page.locator(".lk-county").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "self_assessment.png"))
+    # the county's own synthetic survey answers, beside the same peers
+    page.click(".lk-compare button:has-text('synthetic survey answers')")
+    page.wait_for_function("() => document.querySelector('.lk-profile img').alt.includes('synthetic survey answer')",
+                           timeout=30_000)
 
     # reload: choose the same county and session, and the answers come back
     page.reload(wait_until="commit")

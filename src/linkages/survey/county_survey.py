@@ -245,7 +245,7 @@ def profile_figure(profile: pd.DataFrame, own: dict[str, float] | None = None, t
     fig.tight_layout()
     alt = (f"Horizontal bar chart from a SYNTHETIC survey. For each of {len(labels)} practices, a bar shows "
            f"the share of peer counties with the practice in place and a diamond shows "
-           f"{title_county or 'the county'}'s level. "
+           f"{title_county or 'the county'}'s level (diamonds: {own_label}). "
            + "; ".join(f"{lab}: peers {p:.0%}, county {('not answered' if not np.isfinite(o) else f'{o:.0%}')}"
                        for lab, p, o in zip(labels, peer, own_vals)) + ".")
     return fig, alt

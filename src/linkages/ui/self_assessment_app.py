@@ -108,6 +108,9 @@ def build_app(store: AnswerStore | None = None, survey_seed: int = SURVEY_SEED):
         sections.append(w.VBox(rows).add_class("lk-step"))
 
     profile_out = w.HTML().add_class("lk-profile")
+    compare = w.ToggleButtons(options=[("Your answers", "answers"), ("The county's synthetic survey answers", "survey")],
+                              value="answers", description="Compare",
+                              style={"description_width": "80px", "button_width": "260px"}).add_class("lk-compare")
     steps_out = w.HTML().add_class("lk-next-steps")
     make = w.Button(description="Make the 12-month work plan", icon="file", button_style="primary",
                      layout=w.Layout(width="280px")).add_class("lk-make-plan")
@@ -125,7 +128,8 @@ def build_app(store: AnswerStore | None = None, survey_seed: int = SURVEY_SEED):
             c = county.value
             if c:
                 prof = county_profile(survey, c)
-                fig, alt = profile_figure(prof, own=practice_levels(a), title_county=c)
+                own = practice_levels(a) if compare.value == "answers" else None
+                fig, alt = profile_figure(prof, own=own, title_county=c)
                 profile_out.value = (f"<div class='lk-synthetic'>{html.escape(SYNTHETIC_LABEL)}. The real county "
                                      "linkages survey results were not found; peers here are synthetic.</div>"
                                      + fig_html(fig, alt))
@@ -239,6 +243,7 @@ def build_app(store: AnswerStore | None = None, survey_seed: int = SURVEY_SEED):
         t.observe(save, names="value")
     goal.observe(save, names="value")
     county.observe(load, names="value")
+    compare.observe(lambda *_: refresh_views(), names="value")
     session.observe(load, names="value")
     make.on_click(make_plan)
     clear.on_click(clear_all)
@@ -256,7 +261,7 @@ def build_app(store: AnswerStore | None = None, survey_seed: int = SURVEY_SEED):
                "12 topic areas in 3 categories. Item wording is the kit's own.</p>"),
         w.HBox([county, session]), saved, goal,
         *sections,
-        steps_out, profile_out,
+        steps_out, w.HTML("<h3>Beside peer counties (size band)</h3>"), compare, profile_out,
         w.HBox([make, clear]), plan_links, plan_preview,
     ]).add_class("lk-sa")
 
