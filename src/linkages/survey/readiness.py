@@ -80,9 +80,15 @@ class ScalePoint(BaseModel):
     label: str
 
 
+class Window(BaseModel):
+    through_step: int
+    months: str
+
+
 class Catalogue(BaseModel):
     scale: list[ScalePoint]
     road_map: list[Step]
+    schedule: list[Window]
     categories: list[Category]
     topics: list[Topic]
     items: list[Item]
@@ -103,6 +109,9 @@ class Catalogue(BaseModel):
         for t in self.topics:
             if t.category not in cats:
                 raise ValueError(f"topic {t.id} names an unknown category {t.category}")
+        last = max(st.order for st in self.road_map)
+        if max(wd.through_step for wd in self.schedule) < last:
+            raise ValueError("the work-plan schedule must reach the last Road Map step")
         ids = [i.id for i in self.items]
         if len(ids) != len(set(ids)):
             raise ValueError("two readiness items share an id")
@@ -205,9 +214,6 @@ def practice_levels(answers: dict[str, int]) -> dict[str, float]:
     return {k: sum(v) / len(v) / cat.top for k, v in acc.items()}
 
 
-_WINDOWS = ((3, "Months 1–3"), (5, "Months 4–6"), (7, "Months 7–9"), (99, "Months 10–12"))
-
-
 def work_plan(answers: dict[str, int], county: str = "", start: dt.date | None = None) -> list[dict]:
     """A 12-month work plan: one row per topic area (12, in 3 categories), with its status,
     the months to work on it (by where its first gap sits on the Road Map), the action steps
@@ -221,7 +227,8 @@ def work_plan(answers: dict[str, int], county: str = "", start: dt.date | None =
         gaps = [i for i in items if answers.get(i.id, -1) < cat.top]
         if gaps:
             first = min(order[i.step] for i in gaps)
-            months = next(label for limit, label in _WINDOWS if first <= limit)
+            months = next(wd.months for wd in sorted(cat.schedule, key=lambda wd: wd.through_step)
+                          if first <= wd.through_step)
             actions = [i.next_step for i in sorted(gaps, key=lambda i: (order[i.step], answers.get(i.id, -1)))]
         else:
             months = "Months 1–12 (keep going)"
