@@ -7,6 +7,7 @@
   thresholds; the path to Spark for statewide extracts is in its docstring and ``SPARK.md``;
 * :mod:`~linkages.matching.evaluate` — precision, recall and F1 for people and for families, at
   every threshold at once;
+* :mod:`~linkages.matching.spark` — the trained model rewritten for Splink's Spark backend;
 * :mod:`~linkages.matching.upload` — checks an uploaded extract and says what is wrong, in words;
 * :mod:`~linkages.matching.confidentiality` — the W&I 10850 and 827 rules, with sources, for the
   screens that use the data.
