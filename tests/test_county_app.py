@@ -260,3 +260,16 @@ def test_app_controls(page):
     slider.value = 0.7
     assert txt.value == "0.70"
     assert _find(page, "lk-status").value == ""
+
+
+def test_everything_off_still_draws(page):
+    _find(page, "lk-all-off").click()
+    assert "No practice is switched on" in _find(page, "lk-summary").value
+    assert "Switch a practice on" in _find(page, "lk-fig-attribution").value
+    _find(page, "lk-sens-button").click()
+    assert _find(page, "lk-fig-tornado").value.startswith("<img")
+    _find(page, "lk-attr-measure").value = "permanency_12"
+    assert _find(page, "lk-status").value == ""
+    _find(page, "lk-all-on").click()
+    assert "With every Linkages practice" in _find(page, "lk-summary").value
+    assert _find(page, "lk-fig-tornado").value == ""  # the tornado was for the old setting

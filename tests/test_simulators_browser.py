@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from browser_support import PAGE_TIMEOUT_MS, SHOTS, RequestRecorder
+from browser_support import PAGE_TIMEOUT_MS, SHOTS, RequestRecorder, page_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("voila")]
 
@@ -54,9 +54,8 @@ def _download(page, selector: str) -> tuple[str, bytes]:
 
 
 def _no_errors(page) -> None:
-    text = page.inner_text("body")
-    for bad in ("Traceback", "Error:", "Exception", "KeyError", "ValueError"):
-        assert bad not in text, bad
+    assert page_problems(page) == []
+    assert "lk-problem" not in (page.inner_html(".lk-status") or "")
 
 
 def _enter(page, sel: str, typed: str) -> None:

@@ -720,7 +720,9 @@ def build_app(model: WhatIf | None = None):
                            description="strength", style={"description_width": "60px"},
                            layout=w.Layout(width="300px")).add_class("lk-lever-strength").add_class(f"lk-strength-{name}")
         tx = w.Text(value=f"{lv.high:.2f}", continuous_update=False, layout=w.Layout(width="70px"),
-                    description="", placeholder=f"{lv.low:g}–{lv.high:g}").add_class(f"lk-strength-text-{name}")
+                    description="", placeholder=f"{lv.low:g}–{lv.high:g}",
+                    tooltip=f"{lv.title}: strength from {lv.low:g} to {lv.high:g}").add_class(f"lk-strength-text-{name}")
+        sl.tooltip = f"{lv.title}: strength"
         mg = w.HTML().add_class(f"lk-strength-msg-{name}")
         checks[name], sliders[name], texts[name], msgs[name] = cb, sl, tx, mg
         rows.append(w.HBox([cb, sl, tx, mg], layout=w.Layout(align_items="center")).add_class(f"lk-lever-{name}"))
@@ -887,10 +889,11 @@ def build_app(model: WhatIf | None = None):
             if model.sensitivity(chosen, levers) is None:
                 sens_fig.value = ""
                 S["figs"].pop("sensitivity", None)
-                secs = max(1, round(len(sensitivity_parameters(levers)) * 3 * model.sensitivity_replicates(chosen)
-                                    * chosen.n / 130_000))
-                sens_msg.value = (f"<p>Halves and doubles {len(sensitivity_parameters(levers))} assumptions on this "
-                                  f"caseload: about {secs} s. The page stays usable meanwhile.</p>")
+                names = sensitivity_parameters(levers)
+                runs = sum(2 if n.startswith("levers.") else 4 for n in names) * model.sensitivity_replicates(chosen)
+                secs = max(1, round(runs * chosen.n / 120_000))
+                sens_msg.value = (f"<p>Halves and doubles {len(names)} assumptions on this caseload: about {secs} s "
+                                  "on an idle machine. The page stays usable meanwhile.</p>")
             refresh_export()
             status.value = ""
             S["timings"].append(time.perf_counter() - t0)
