@@ -28,7 +28,6 @@ stage of the match (which also requires the dates of birth to agree; see
 
 from __future__ import annotations
 
-import datetime as dt
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache

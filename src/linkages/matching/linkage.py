@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import json
 import logging
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
