@@ -878,6 +878,7 @@ def build_app(model: WhatIf | None = None):
             S.update(levers=levers, cmp=cmp, numbers=nums)
             e = model.entry(chosen)
             S["sentences"] = summary_sentences(nums, levers, chosen.description, e.replicates)
+            set_stale(True)  # before the numbers: the figures below are now old
             summary.value = ("<h3>What changes</h3>" + "".join(f"<p>{html.escape(s)}</p>" for s in S["sentences"]))
             numbers.value = numbers_html(nums)
             costs.value = numbers_html(cost_table(nums), "lk-num lk-cost-table")
@@ -885,7 +886,6 @@ def build_app(model: WhatIf | None = None):
             caseload_line.value = (f"<p>{html.escape(chosen.description)}. {e.replicates} paired runs of {MONTHS} "
                                    f"months per update (this one took <span class='lk-update-time'>{secs:.2f}</span> s)."
                                    "</p>")
-            set_stale(True)
             if model.sensitivity(chosen, levers) is None:
                 sens_fig.value = ""
                 S["figs"].pop("sensitivity", None)

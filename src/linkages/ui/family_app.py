@@ -734,12 +734,12 @@ def build_app():
                 return
             res = family_result(f)
             state["res"] = res
+            calendar.add_class("lk-stale")  # before the numbers: the figures below are now old
+            paths.add_class("lk-stale")
             vignette.value = f"<div class='lk-vignette'>{html.escape(f.vignette)}</div>"
             show_hours()
             summary.value = ("<h3>What happens</h3>"
                              + "".join(f"<p>{html.escape(s)}</p>" for s in summary_sentences(res)))
-            calendar.add_class("lk-stale")
-            paths.add_class("lk-stale")
             refresh_downloads()
             status.value = ""
             other = "linked" if mode.value == "separate" else "separate"
