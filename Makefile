@@ -31,7 +31,7 @@ demo: setup
 	$(BIN)/linkages serve --port $(PORT)
 
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -80,3 +80,8 @@ def test_deadlines_are_ordered(age, removal, disp_days, sibling):
     d = W.reunification_deadlines(child)
     assert removal <= d.entered_foster_care <= d.services_end <= d.extension_end <= d.exceptional_end
     assert d.services_end <= W.add_months(d.entered_foster_care, 12)
+
+
+def test_future_placement_periods_do_not_count():
+    periods = [(D(2023, 1, 1), D(2023, 6, 1)), (D(2025, 1, 1), None)]
+    assert W.months_in_care(periods, D(2024, 1, 1)) == W.months_in_care(periods[:1], D(2024, 1, 1))

@@ -125,7 +125,8 @@ def _periods(periods: Iterable[tuple[Any, Any | None]], on: dt.date) -> list[tup
         e = on if end is None else as_date(end)
         if e < s:
             raise InputError(f"A placement period ends ({e}) before it starts ({s}).")
-        out.append((s, min(e, on)))
+        if s <= on:  # a period that starts after the date asked has not happened yet
+            out.append((s, min(e, on)))
     return out
 
 
