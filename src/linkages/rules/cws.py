@@ -122,11 +122,12 @@ def _periods(periods: Iterable[tuple[Any, Any | None]], on: dt.date) -> list[tup
     out = []
     for start, end in periods:
         s = as_date(start)
+        if end is not None and as_date(end) < s:
+            raise InputError(f"A placement period ends ({as_date(end)}) before it starts ({s}).")
+        if s > on:  # a period that starts after the date asked has not happened yet
+            continue
         e = on if end is None else as_date(end)
-        if e < s:
-            raise InputError(f"A placement period ends ({e}) before it starts ({s}).")
-        if s <= on:  # a period that starts after the date asked has not happened yet
-            out.append((s, min(e, on)))
+        out.append((s, min(e, on)))
     return out
 
 
