@@ -211,7 +211,10 @@ def splink_settings(on=DEFAULT_ON):
         blocking_rules_to_generate_predictions=[
             block_on("ssn"),
             block_on("dob"),
-            block_on("first_name", "last_name"),
+            # same names only where a date of birth is missing (the other rules cover the rest;
+            # with common names, blocking on names alone is most of the work for little gain)
+            "l.first_name = r.first_name AND l.last_name = r.last_name AND (l.dob IS NULL OR r.dob IS NULL)",
+            block_on("first_name", "last_name", "substr(dob_str, 6, 5)"),  # a mistyped year
             block_on("last_name", "dob_key"),
             block_on("first_name", "dob_key"),
             block_on("last_name", "birth_year", "substr(first_name, 1, 1)"),
