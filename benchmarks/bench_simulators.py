@@ -77,16 +77,24 @@ def kernels(server_pid: int) -> dict[int, float]:
     return out
 
 
-def open_app(browser, base: str, app: str):
-    page = browser.new_page(viewport={"width": 1280, "height": 3000})
-    t0 = time.perf_counter()
-    page.goto(f"{base}/voila/render/{APPS[app][0]}", wait_until="commit")
-    for sel in READY[app]:
-        page.wait_for_selector(sel, state="attached", timeout=300_000)
-    first = time.perf_counter() - t0
-    page.wait_for_selector(FULL[app], state="attached", timeout=300_000)
-    full = time.perf_counter() - t0
-    return page, first, full
+def open_app(browser, base: str, app: str, tries: int = 2):
+    """Open the app on a fresh kernel; (page, seconds to numbers + first figure, to everything).
+    A page whose kernel never answers (seen once on a busy machine) is retried once."""
+    for attempt in range(tries):
+        page = browser.new_page(viewport={"width": 1280, "height": 3000})
+        t0 = time.perf_counter()
+        try:
+            page.goto(f"{base}/voila/render/{APPS[app][0]}", wait_until="commit")
+            for sel in READY[app]:
+                page.wait_for_selector(sel, state="attached", timeout=120_000)
+            first = time.perf_counter() - t0
+            page.wait_for_selector(FULL[app], state="attached", timeout=120_000)
+            return page, first, time.perf_counter() - t0
+        except Exception:  # noqa: BLE001
+            page.close()
+            if attempt == tries - 1:
+                raise
+            print(f"  {app}: no page after 120 s, opening it again", flush=True)
 
 
 def settle(page, app: str) -> None:

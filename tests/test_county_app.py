@@ -54,7 +54,7 @@ def test_strength_bounds():
 
 
 def test_replicates_keep_the_budget():
-    assert C.replicates_for(10_000) == 4
+    assert C.replicates_for(10_000) == 3
     assert C.replicates_for(1_000) == 20
     assert C.replicates_for(50) == 20
     assert C.replicates_for(10_000) * 10_000 <= C.RUN_BUDGET

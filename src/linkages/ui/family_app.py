@@ -450,7 +450,7 @@ def calendar_png(res: FamilyResult, mode: str) -> X.Rendered:
     fig, alt = calendar_figure(plan, title=title, person=res.family.name)
     fig.set_size_inches(7.6, 5.0)  # one week drawn wide enough for its four-entry legend
     fig.axes[0].set_title("")  # the title above already says it
-    fig.tight_layout(rect=(0, 0.06, 1, 0.93))
+    fig.subplots_adjust(left=0.085, right=0.985, top=0.86, bottom=0.14)  # fixed: no second layout pass
     return X.render(f"calendar_{mode}", (fig, alt))
 
 
