@@ -183,14 +183,15 @@ def run_checks(source: str, ns: dict) -> list[Outcome]:
     return outcomes
 
 
-def check(question: str, notebook: str | os.PathLike | None = None, show: bool = True):
+def check(question: str, notebook: str | os.PathLike | None = None, show: bool = True,
+          namespace: dict | None = None):
     """Run the visible checks of ``question`` (e.g. ``"q3"``) and say what passed.
 
     With ``show=True`` (the default) the result is printed; with ``show=False`` it is returned
-    as a :class:`CheckResult`.
+    as a :class:`CheckResult`. ``namespace``: the variables to check (default: the notebook's).
     """
     qid = str(question).strip().lower()
-    ns = _namespace()
+    ns = namespace if namespace is not None else _namespace()
     path, nb, problem = _find_notebook(qid, ns, notebook)
     result = CheckResult(qid, str(path.name) if path else "")
     if problem:

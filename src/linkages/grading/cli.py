@@ -53,14 +53,43 @@ def _quiet_warnings() -> None:
         pass
 
 
-def generate(course: Course, assignments: list[str]) -> None:
-    """``nbgrader generate_assignment`` for each assignment, in this process."""
+def _up_to_date(course: Course, a: str) -> bool:
+    """The released copy of ``a`` is newer than every file of its source, and the gradebook knows it."""
+    rel = course.release / a
+    if not rel.is_dir() or not course.db.exists():
+        return False
+    src_files = [p for p in (course.source / a).rglob("*") if p.is_file()]
+    newest = max((p.stat().st_mtime for p in src_files), default=0)
+    for nb in course.notebooks(a):
+        r = rel / f"{nb}.ipynb"
+        if not r.exists() or r.stat().st_mtime < newest:
+            return False
+    if (course.root / "nbgrader_config.py").stat().st_mtime > min(
+            (rel / f"{nb}.ipynb").stat().st_mtime for nb in course.notebooks(a)):
+        return False
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        try:
+            gb.find_assignment(a)
+        except MissingEntry:
+            return False
+    return True
+
+
+def generate(course: Course, assignments: list[str], force: bool = False) -> list[str]:
+    """``nbgrader generate_assignment`` for each assignment whose source changed since its last
+    release (or all, with ``force``), in this process. Returns the assignments generated."""
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
 
     fix_path()
     cfg = course.config()
+    done = []
     for a in assignments:
+        if not force and _up_to_date(course, a):
+            continue
+        done.append(a)
         cd = CourseDirectory(config=cfg)
         cd.assignment_id = a
         app = GenerateAssignment(coursedir=cd, config=cfg)
@@ -71,6 +100,7 @@ def generate(course: Course, assignments: list[str]) -> None:
         except Exception as e:  # noqa: BLE001
             raise GradingError(f"The student version of {a} could not be generated ({type(e).__name__}: {e}). "
                                "Check the source notebook with `nbgrader validate`.") from None
+    return done
 
 
 def add_students(course: Course, students: list[str]) -> None:
@@ -128,8 +158,9 @@ def run(course: Course, *, source: str | None = None, assignments: list[str] | N
     _quiet_warnings()
     names = course.check_assignments(assignments)
     say(f"Course: {course.root} ({len(names)} assignment(s): {', '.join(names)})")
-    generate(course, names)
-    say(f"1/5 Student versions: generated {len(names)} assignment(s) in release/.")
+    made = generate(course, names)
+    say(f"1/5 Student versions in release/: {len(made)} generated"
+        + (f", {len(names) - len(made)} already up to date." if len(made) < len(names) else "."))
     if demo:
         from .synthetic import make_cohort
 

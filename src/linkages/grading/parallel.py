@@ -26,6 +26,7 @@ reported the same way. Either way the rest of the cohort is graded.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -100,6 +101,26 @@ def _grades_of(db_url: str, course_id: str, task: Task) -> dict:
     return out
 
 
+class CellTimedOut(Exception):
+    """nbgrader gave up on a notebook because a cell kept running after it was interrupted."""
+
+
+class _ErrorCatcher(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        try:
+            self.messages.append(record.getMessage())
+        except Exception:  # noqa: BLE001
+            pass
+
+    def timed_out(self) -> bool:
+        text = "\n".join(self.messages)
+        return any(k in text for k in ("CellTimeoutError", "Timeout waiting", "timed out", "DeadKernelError"))
+
+
 def grade_one(course: Course, task: Task, tdir: Path, template_db: Path, feedback: bool = True) -> dict:
     """Grade one (learner, assignment) in the temporary course ``tdir`` (what a worker runs).
 
@@ -120,7 +141,16 @@ def grade_one(course: Course, task: Task, tdir: Path, template_db: Path, feedbac
     app = Autograde(coursedir=cd, config=cfg)
     app.force = True
     app.create_student = True
-    app.start()
+    catcher = _ErrorCatcher()
+    app.log.addHandler(catcher)
+    try:
+        app.start()
+    except Exception:
+        if catcher.timed_out():
+            raise CellTimedOut() from None
+        raise
+    finally:
+        app.log.removeHandler(catcher)
     t1 = time.perf_counter()
     if feedback:
         fb = GenerateFeedback(coursedir=cd, config=cfg)
@@ -150,8 +180,9 @@ def _child(course_root: str, task: Task, tdir: str, template_db: str, feedback: 
         try:
             traceback.print_exc()
             Path(tdir).mkdir(parents=True, exist_ok=True)
+            status = "timed_out" if isinstance(e, CellTimedOut) else "error"
             (Path(tdir) / "result.json").write_text(json.dumps({
-                "status": "error", "message": f"{type(e).__name__}: {e}"[:400]}), encoding="utf-8")
+                "status": status, "message": f"{type(e).__name__}: {e}"[:400]}), encoding="utf-8")
         except BaseException:  # noqa: BLE001
             pass
     finally:
@@ -331,11 +362,21 @@ def _finish(gb, course: Course, task: Task, tdir: Path, seconds: float, timed_ou
         except (ValueError, TypeError):
             repairs = []
     _keep_broken(course, tdir)
+    log = tdir.parent / f"{tdir.name}.log"
+    if (timed_out or data.get("status") != "graded") and log.exists():
+        dest = course.reports / "logs"
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(log, dest / log.name)
     if not timed_out and data.get("status") == "graded":
         merge_result(gb, task, data["grades"])
         _install(course, task, tdir)
         return TaskResult(task.student, task.assignment, "graded", seconds, repairs=repairs)
-    if timed_out:
+    if not timed_out and data.get("status") == "timed_out":
+        timed_out = True
+        why = ("Grading stopped: a cell kept running past the cell time limit and did not stop when interrupted "
+               "(often a loop that never ends). Auto-graded questions score 0; written answers can still be marked.")
+        status = "timed_out"
+    elif timed_out:
         why = (f"Grading stopped after {limit:.0f} seconds: a cell kept running (often a loop that never ends). "
                "Auto-graded questions score 0; written answers can still be marked.")
         status = "timed_out"

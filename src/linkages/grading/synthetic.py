@@ -27,7 +27,7 @@ SHORT_WRITTEN = "I would explain the plan to the family and check that they unde
 
 #: Ways a learner breaks a notebook (:func:`learner_notebook` ``breakage``).
 BROKEN_KINDS = ("delete_test", "edit_test", "duplicate_answer", "split_written", "retype_answer", "loop_forever",
-                "unreadable")
+                "loop_printing", "unreadable")
 
 
 @dataclass
@@ -107,7 +107,15 @@ def _break(nb, how: str):
         cells[answers[0]] = nbformat_cell
     elif how == "loop_forever":
         c = cells[answers[0]]
-        c.source = c.source + "\nwhile True:\n    try:\n        pass\n    except BaseException:\n        pass\n"
+        # a loop the kernel cannot interrupt (interrupts ignored, as some libraries do): only the
+        # per-notebook time limit stops it
+        c.source = c.source + "\nimport signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
+    elif how == "loop_printing":
+        # the same, printing as it goes: the kernel looks alive, so nothing but the per-notebook
+        # time limit ends it
+        c = cells[answers[0]]
+        c.source = c.source + ("\nimport signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                               "while True:\n    print('still working...')\n    time.sleep(0.5)\n")
     elif how == "unreadable":
         return b'{"cells": [ this is not json'
     else:
