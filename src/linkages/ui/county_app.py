@@ -811,7 +811,6 @@ def build_app(model: WhatIf | None = None):
         S["figs"]["outcomes"] = (v, r)
         outcomes_fig.value = X.img_html(r)
         outcomes_fig.remove_class("lk-stale")
-        refresh_export()
 
     def draw_costs(v):
         if S["version"] != v:
@@ -820,7 +819,6 @@ def build_app(model: WhatIf | None = None):
         S["figs"]["costs"] = (v, r)
         cost_fig.value = X.img_html(r)
         cost_fig.remove_class("lk-stale")
-        refresh_export()
 
     def draw_attribution(v):
         if S["version"] != v:
@@ -842,7 +840,6 @@ def build_app(model: WhatIf | None = None):
         S["figs"]["attribution"] = (v, r)
         attr_fig.value = X.img_html(r)
         attr_fig.remove_class("lk-stale")
-        refresh_export()
 
     def draw_tornado(v):
         if S["version"] != v:
@@ -904,6 +901,7 @@ def build_app(model: WhatIf | None = None):
             steps.append(lambda: draw_attribution(v))
             if model.sensitivity(chosen, levers) is not None:
                 steps.append(lambda: draw_tornado(v))
+            steps.append(lambda: S["version"] == v and refresh_export())  # the downloads, once per update
             steps.append(lambda: (setattr(busy, "value", ""), X.release_memory()))
             busy.value = "Drawing the figures…"
             later.start(steps)
@@ -1003,6 +1001,7 @@ def build_app(model: WhatIf | None = None):
                 later_steps.append(lambda: draw_tornado(v))
             for fn in later_steps:
                 fn()
+            refresh_export()
         except Exception:  # noqa: BLE001
             log.exception("attribution redraw failed")
             status.value = "<p class='lk-problem'>That figure could not be drawn.</p>"

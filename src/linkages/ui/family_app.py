@@ -694,14 +694,12 @@ def build_app():
             return
         calendar.value = X.img_html(fig(res, f"calendar_{mode.value}"), "lk-figure lk-calendar-img")
         calendar.remove_class("lk-stale")
-        refresh_downloads()
 
     def show_paths(res):
         if state["res"] is not res:
             return
         paths.value = X.img_html(fig(res, "paths"), "lk-figure lk-paths-img")
         paths.remove_class("lk-stale")
-        refresh_downloads()
 
     def refresh_downloads():
         res = state["res"]
@@ -744,6 +742,7 @@ def build_app():
             status.value = ""
             other = "linked" if mode.value == "separate" else "separate"
             later.start([lambda: show_calendar(res), lambda: show_paths(res),
+                         lambda: state["res"] is res and refresh_downloads(),  # with the figures, once
                          lambda: fig(res, f"calendar_{other}"),  # the toggle is then instant
                          X.release_memory])
         except Exception:  # noqa: BLE001
@@ -757,6 +756,7 @@ def build_app():
                 return
             show_hours()
             show_calendar(state["res"])
+            refresh_downloads()
             status.value = ""
         except Exception:  # noqa: BLE001
             log.exception("family simulator week failed")
