@@ -333,3 +333,19 @@ def test_cli_gives_sentences_not_tracebacks(tmp_path, capsys):
     assert cli.main(["--course", str(course), "--assignment", "m9"]) == 2
     assert "no assignments" in capsys.readouterr().err
     assert os.environ.get("PATH")
+
+
+def test_selfgrade_new_copy_is_the_learners_version_and_is_found(tmp_path, monkeypatch):
+    from linkages.grading import selfgrade as sg
+
+    target = sg.new_copy("m5_data_confidentiality", dest=tmp_path / "mine" / "m5_data_confidentiality")
+    text = target.read_text(encoding="utf-8")
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN" not in text and "raise NotImplementedError()" in text
+    assert (target.parent / "thresholds.csv").exists()
+    with pytest.raises(GradingError, match="already have a copy"):
+        sg.new_copy("m5_data_confidentiality", dest=target.parent)
+    with pytest.raises(GradingError, match="no exercise called m9"):
+        sg.new_copy("m9")
+    monkeypatch.chdir(tmp_path / "mine")
+    assert sg._notebooks(None) == [target]
+    assert sg._notebooks(tmp_path / "mine") == [target]

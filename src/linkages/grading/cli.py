@@ -22,7 +22,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .course import STUDENT_ID, Course, GradingError, fix_path, run_nbgrader
+from .course import STUDENT_ID, Course, GradingError, cores, fix_path, run_nbgrader
 
 __all__ = ["main", "generate", "add_students", "grade_serial", "tasks_for", "run"]
 
@@ -181,7 +181,7 @@ def run(course: Course, *, source: str | None = None, assignments: list[str] | N
             "--from FOLDER_OR_ZIP, or try --demo 5.")
         return summary
     add_students(course, sorted({t.student for t in tasks}))
-    n_jobs = max(1, int(jobs or os.cpu_count() or 1))
+    n_jobs = max(1, int(jobs or cores()))
     say(f"3/5 Autograding {len(tasks)} notebook(s) with {n_jobs} worker(s) at a time "
         f"(each stopped after {notebook_timeout:.0f} s)...")
 

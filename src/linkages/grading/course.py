@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["GradingError", "Course", "find_course", "kit_root", "nbgrader_env", "fix_path", "run_nbgrader",
-           "STUDENT_ID"]
+           "STUDENT_ID", "cores"]
 
 #: Learner ids the pipeline accepts: letters, digits, dot, dash, underscore (nbgrader uses them as
 #: folder names).
@@ -22,6 +22,14 @@ STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 class GradingError(Exception):
     """Something the trainer or learner can fix; the message is a sentence for a person."""
+
+
+def cores() -> int:
+    """CPUs this process may use (the container's share, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def kit_root() -> Path:

@@ -8,6 +8,7 @@ and reads its resident memory once it is idle.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -17,7 +18,24 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["kernel_memory", "server_memory", "rss_mb"]
+__all__ = ["kernel_memory", "server_memory", "rss_mb", "quiet_stderr"]
+
+
+@contextlib.contextmanager
+def quiet_stderr():
+    """Send this process's file descriptor 2 to /dev/null for a while: a kernel started meanwhile
+    inherits it, so ipykernel's start-up warnings stay out of a learner's or trainer's terminal."""
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        sys.stderr.flush()
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
@@ -57,7 +75,8 @@ def kernel_memory(notebook: str | os.PathLike, solutions_from=None, timeout: int
 
     client.on_cell_executed = after
     t0 = time.perf_counter()
-    client.execute()
+    with quiet_stderr():
+        client.execute()
     seconds = time.perf_counter() - t0
     return {"notebook": path.name, "cells": len(samples), "seconds": round(seconds, 2),
             "final_rss_mb": round(samples[-1][0], 1) if samples else float("nan"),
@@ -78,12 +97,20 @@ def server_memory(wait: float = 8.0) -> float:
     """Resident memory (MB) of an idle ``jupyter server`` (what a hub runs per user, without kernels)."""
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     with tempfile.TemporaryDirectory() as d:
-        p = subprocess.Popen([sys.executable, "-m", "jupyter", "server", "--no-browser", "--port=0",
-                              f"--ServerApp.root_dir={d}", "--ServerApp.token=x"],
+        p = subprocess.Popen([sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}",
+                              "--ip=127.0.0.1", "--allow-root", f"--ServerApp.root_dir={d}",
+                              "--IdentityProvider.token=x"], cwd=d,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         try:
             time.sleep(wait)
+            if p.poll() is not None:
+                return float("nan")
             return round(rss_mb(p.pid)[0], 1)
         finally:
             p.terminate()

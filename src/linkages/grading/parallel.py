@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from multiprocessing import connection, get_context
 from pathlib import Path
 
-from .course import Course, fix_path
+from .course import Course, cores, fix_path
 from .feedback import timed_out_page
 from .repair import Repair, repair_submission
 
@@ -297,7 +297,7 @@ def grade_parallel(course: Course, tasks: list[Task], jobs: int | None = None, n
     from nbgrader.api import Gradebook
 
     _import_nbgrader()
-    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    jobs = max(1, int(jobs or cores()))
     own_tmp = workdir is None
     work = Path(tempfile.mkdtemp(prefix="linkages-grade-")) if own_tmp else Path(workdir)
     work.mkdir(parents=True, exist_ok=True)

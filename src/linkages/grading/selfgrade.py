@@ -1,5 +1,10 @@
 """``linkages selfgrade [notebook or folder]`` (``make selfgrade``): a learner grades their own copy.
 
+Studying alone, without a hub: ``linkages selfgrade --new m1_calworks`` makes your own copy of an
+exercise in ``exercises/mine/m1_calworks/`` (the learner's version: no solutions, no hidden
+checks) to open in JupyterLab; ``make selfgrade`` then grades every exercise in
+``exercises/mine/`` (or give a notebook or folder).
+
 It works on a copy (your notebook file is never changed), offline, with no hub and no trainer:
 
 1. finds the assignment's source notebook in the kit (``exercises/source/<name>/<name>.ipynb``),
@@ -33,7 +38,10 @@ from .course import GradingError, kit_root
 from .messages import error_line, grade_id, hidden_regions, kind, plain_error, question_of, remove_hidden
 from .repair import _read_nb, repair_notebook
 
-__all__ = ["main", "selfgrade", "SelfGrade", "find_source", "release_version"]
+__all__ = ["main", "selfgrade", "SelfGrade", "find_source", "release_version", "new_copy", "MINE"]
+
+#: Where ``--new`` puts a learner's own copies, inside the kit's course folder (git-ignored).
+MINE = "mine"
 
 TEXT_STUB = "YOUR ANSWER HERE"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
@@ -162,19 +170,10 @@ def _execute(nb, cwd: Path, cell_timeout: int) -> None:
                             interrupt_on_timeout=True, record_timing=False,
                             error_on_timeout={"ename": "CellTimeoutError", "evalue": "", "traceback": []},
                             resources={"metadata": {"path": str(cwd)}})
-    # the kernel inherits stderr, and ipykernel warns there about its transport: keep it out of
-    # the learner's terminal
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        sys.stderr.flush()
-        os.dup2(devnull, 2)
+    from .memory import quiet_stderr
+
+    with quiet_stderr():  # the kernel inherits stderr; ipykernel warns there about its transport
         client.execute()
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 def _score(cell) -> tuple[float, float, list[str], int, bool]:
@@ -278,22 +277,56 @@ Your notebook file was not changed: a copy was run from the top in a fresh kerne
     return page
 
 
-def _notebooks(target: Path) -> list[Path]:
+def new_copy(assignment: str, course: Path | None = None, dest: Path | None = None) -> Path:
+    """Make a learner's own copy of ``assignment`` (its notebook in the learner's version, and its
+    data files) in ``dest`` (default ``exercises/mine/<assignment>/``). An existing copy is kept."""
+    course = course or kit_root() / "exercises"
+    src = course / "source" / assignment
+    if not (src / f"{assignment}.ipynb").is_file():
+        names = sorted(p.name for p in (course / "source").iterdir() if p.is_dir()) if (course / "source").is_dir() else []
+        raise GradingError(f"There is no exercise called {assignment}" + (f" (the exercises are {', '.join(names)})." if names else "."))
+    dest = dest or course / MINE / assignment
+    target = dest / f"{assignment}.ipynb"
+    if target.exists():
+        raise GradingError(f"You already have a copy at {target}; open it, or move it away to start again.")
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in src.iterdir():
+        if f.is_file() and f.suffix != ".ipynb":
+            (dest / f.name).write_bytes(f.read_bytes())
+    nbformat.write(release_version(nbformat.read(str(src / f"{assignment}.ipynb"), as_version=4)), str(target))
+    return target
+
+
+def _exercise_notebooks(folder: Path) -> list[Path]:
+    out = []
+    for p in sorted(folder.glob("*.ipynb")):
+        nb = _read_nb(p)
+        if nb is not None and any(kind(c) == "test" for c in nb.cells):
+            out.append(p)
+    return out
+
+
+def _notebooks(target: Path | None) -> list[Path]:
+    if target is None:  # here, else the assignment folders here, else exercises/mine/*/
+        here = Path.cwd()
+        found = _exercise_notebooks(here)
+        for folder in ([p for p in sorted(here.iterdir()) if p.is_dir() and p.name[:1] == "m"],
+                       sorted((kit_root() / "exercises" / MINE).glob("*/"))):
+            if not found:
+                found = [nb for d in folder for nb in _exercise_notebooks(d)]
+        return found
     if target.is_file():
         return [target]
     if target.is_dir():
-        out = []
-        for p in sorted(target.glob("*.ipynb")):
-            nb = _read_nb(p)
-            if nb is not None and any(kind(c) == "test" for c in nb.cells):
-                out.append(p)
-        return out
+        return _exercise_notebooks(target) or [nb for d in sorted(target.glob("*/")) for nb in _exercise_notebooks(d)]
     raise GradingError(f"There is no notebook or folder at {target}.")
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="linkages selfgrade", description="Grade your own copy of an exercise.")
-    p.add_argument("path", nargs="?", default=".", help="your notebook, or a folder of them (default: here)")
+    p.add_argument("path", nargs="?", default=None,
+                   help="your notebook, or a folder of them (default: here, else exercises/mine/)")
+    p.add_argument("--new", metavar="ASSIGNMENT", help="make your own copy of an exercise in exercises/mine/")
     p.add_argument("--source", help="the assignment's source notebook or folder (default: found in the kit)")
     p.add_argument("--visible-only", action="store_true", help="run only the checks you can see")
     p.add_argument("--cell-timeout", type=int, default=60, help="seconds one cell may run (default 60)")
@@ -302,10 +335,17 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:
         return int(e.code or 0)
     try:
-        books = _notebooks(Path(args.path))
+        if args.new:
+            target = new_copy(args.new, dest=Path(args.path) if args.path else None)
+            print(f"Your copy of {args.new} is at {target}. Open it in JupyterLab, answer the questions, save, "
+                  f"then run `linkages selfgrade {target}` (or `make selfgrade`).")
+            return 0
+        books = _notebooks(Path(args.path) if args.path else None)
         if not books:
-            print(f"There is no exercise notebook in {Path(args.path).resolve()}: give the path of yours, "
-                  "for example `linkages selfgrade m1_calworks.ipynb`.", file=sys.stderr)
+            where = Path(args.path).resolve() if args.path else Path.cwd()
+            print(f"There is no exercise notebook in {where}. Give the path of yours, for example "
+                  "`linkages selfgrade m1_calworks.ipynb`, or make a copy first: `linkages selfgrade --new m1_calworks`.",
+                  file=sys.stderr)
             return 2
         for b in books:
             print(f"Grading {b} (this takes a little while: it runs the whole notebook)...")
