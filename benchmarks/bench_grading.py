@@ -117,9 +117,16 @@ def main(argv: list[str]) -> int:
                 peaks.append(m["peak_rss_mb"])
                 print(f"    {a:<26} peak RSS {m['peak_rss_mb']:6.1f} MB, at the end {m['final_rss_mb']:6.1f} MB, "
                       f"{m['seconds']:.1f} s")
+            modules = []
+            print("memory of a kernel running each learner module (notebooks/):")
+            for nb in sorted((kit_root() / "notebooks").glob("0*.ipynb")):
+                m = kernel_memory(nb, timeout=600)
+                modules.append(m["peak_rss_mb"])
+                print(f"    {nb.stem:<34} peak RSS {m['peak_rss_mb']:6.1f} MB, {m['seconds']:.1f} s")
             srv = server_memory()
-            print(f"idle Jupyter server (one per hub user): {srv:.1f} MB; per user with one kernel: "
-                  f"{srv + max(peaks):.0f} MB at most")
+            print(f"idle Jupyter server (one per hub user): {srv:.1f} MB; per user with an exercise open: "
+                  f"{srv + max(peaks):.0f} MB; with an exercise and a learner module open: "
+                  f"{srv + max(peaks) + max(modules, default=0):.0f} MB")
         return 0 if identical and ratio >= TARGET_RATIO and not bad else 1
     finally:
         if args.keep:
