@@ -87,3 +87,30 @@ def test_served_pages(kit_url):
         page = r.read().decode("utf-8")
     assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)[^\s\"'<>]+\.(css|js|mjs)", page)
     assert "cdn.jsdelivr" not in page and "cdnjs" not in page
+
+
+def test_lean_kernel_hides_pyarrow_only_before_pandas():
+    """The simulators' first line keeps pyarrow (about 60 MB a kernel) out of kernels that never
+    match records; it changes nothing once pandas is in, so it cannot break code using pyarrow."""
+    import sys
+
+    lean = ("from linkages.ui.lean import lean_kernel; assert lean_kernel(); import sys, pandas as pd; "
+            "assert sys.modules.get('pyarrow') is None; print(pd.Series(['ana', 'bo']).str.upper().tolist())")
+    out = subprocess.run([sys.executable, "-c", lean], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "['ANA', 'BO']" in out.stdout
+    late = ("import pandas, sys; from linkages.ui.lean import lean_kernel; assert not lean_kernel(); "
+            "import pyarrow; print('pyarrow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", late], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "True" in out.stdout, out.stderr
+
+
+def test_simulators_that_match_nothing_start_lean():
+    import nbformat
+
+    for nb_path in sorted((ROOT / "simulators").glob("*.ipynb")):
+        first = nbformat.read(nb_path, as_version=4).cells[0].source
+        if nb_path.name == "find_shared_families.ipynb":  # Splink needs pyarrow
+            assert "lean_kernel" not in first
+        else:
+            assert first.startswith("from linkages.ui.lean import lean_kernel\n\nlean_kernel()"), nb_path.name

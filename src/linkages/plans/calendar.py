@@ -96,11 +96,12 @@ def _draw(ax, plan: Plan, title: str, hours_range: tuple[float, float], days: Se
 
 
 def calendar_figure(plan: Plan, linked: Plan | None = None, *, title: str | None = None,
-                    minutes_per_place: float | None = None, person: str = "The parent"):
+                    minutes_per_place: float | None = None, person: str = "The parent", tight: bool = True):
     """The week of ``plan`` (and, if given, of ``linked`` beside it).
 
     Returns ``(fig, alt_text)``. The title states the finding, e.g. "Linking the plans cuts the
-    week from 41 to 29 hours and removes 2 double-bookings".
+    week from 41 to 29 hours and removes 2 double-bookings". ``tight=False`` skips the automatic
+    layout (a second pass over every label): for callers that set the size and margins themselves.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
@@ -142,7 +143,8 @@ def calendar_figure(plan: Plan, linked: Plan | None = None, *, title: str | None
                Patch(facecolor="white", edgecolor=PLAN_COLOURS["double"], hatch="///", linewidth=2,
                      label="double-booked")]
     fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
+    if tight:
+        fig.tight_layout(rect=(0, 0.06, 1, 0.95))
 
     parts = [f"Weekly calendar. {title}."]
     for p, lab in zip(plans, labels):

@@ -24,7 +24,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 __all__ = ["Rendered", "png", "render", "img_html", "data_uri", "download_link", "csv_text", "summary_page",
-           "links_html", "slug", "TEACHING_LABEL", "Bundle", "Later", "release_memory"]
+           "links_html", "slug", "TEACHING_LABEL", "Bundle", "Later", "Idle", "release_memory"]
 
 #: The label every model result carries.
 TEACHING_LABEL = "Teaching illustration, not a forecast"
@@ -236,6 +236,48 @@ class Later:
                     self.on_error(exc)
                 except Exception:  # noqa: BLE001
                     pass
+
+
+class Idle:
+    """Work for the quiet moments between a visitor's changes (drawing what they are likely to ask
+    for next): queued steps run one per turn of the kernel's event loop, and only while ``busy()``
+    is false — checked again every ``poll`` seconds — so the visitor's own updates always go first.
+
+    Without a running event loop (tests, scripts) nothing runs: it is only ever a head start.
+    """
+
+    def __init__(self, busy=lambda: False, poll: float = 0.05, on_error=None):
+        self.busy, self.poll = busy, poll
+        self._later = Later(on_error=on_error)
+        self.started = False
+
+    def start(self, steps) -> None:
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self.started = True
+        token = self._later.token = self._later.token + 1
+        it = iter(steps)
+
+        def step():
+            if token != self._later.token:
+                return
+            if self.busy():
+                loop.call_later(self.poll, step)
+                return
+            fn = next(it, None)
+            if fn is None:
+                return
+            self._later._run(fn)
+            loop.call_later(0.002, step)
+
+        loop.call_later(self.poll, step)
+
+    def cancel(self) -> None:
+        self._later.cancel()
 
 
 def release_memory() -> None:

@@ -447,7 +447,7 @@ def calendar_png(res: FamilyResult, mode: str) -> X.Rendered:
         fig = Figure(figsize=(6, 1.2))
         fig.text(0.5, 0.5, "No case-plan activities this week", ha="center", va="center")
         return X.Rendered(f"calendar_{mode}", X.png(fig), f"{title}. No activities to show.", title)
-    fig, alt = calendar_figure(plan, title=title, person=res.family.name)
+    fig, alt = calendar_figure(plan, title=title, person=res.family.name, tight=False)
     fig.set_size_inches(7.6, 5.0)  # one week drawn wide enough for its four-entry legend
     fig.axes[0].set_title("")  # the title above already says it
     fig.subplots_adjust(left=0.085, right=0.985, top=0.86, bottom=0.14)  # fixed: no second layout pass
@@ -724,6 +724,21 @@ def build_app():
                                                             ("paths", "The 24-month paths (CSV)", paths_table(res))],
                                                 page))
 
+    idle = X.Idle(busy=lambda: later.pending)
+
+    def head_start():
+        """While the visitor reads: the other cast families' runs and figures, one step at a time
+        (the family they pick next is then on screen at once)."""
+        ids = [v for _, v in choices]
+        here = ids.index(family.value) if family.value in ids else 0
+        for hid in ids[here + 1:] + ids[:here]:
+            def result(hid=hid):
+                return family_result(cast_family(hid))
+            yield result
+            for name in ("calendar_separate", "paths", "calendar_linked"):
+                yield lambda result=result, name=name: fig(result(), name)
+        yield X.release_memory
+
     def redraw(*_):
         """Now: the family, the hours and the sentences. Then, step by step: the figures."""
         try:
@@ -744,7 +759,8 @@ def build_app():
             later.start([lambda: show_calendar(res), lambda: show_paths(res),
                          lambda: state["res"] is res and refresh_downloads(),  # with the figures, once
                          lambda: fig(res, f"calendar_{other}"),  # the toggle is then instant
-                         X.release_memory])
+                         X.release_memory,
+                         lambda: idle.started or idle.start(head_start())])
         except Exception:  # noqa: BLE001
             log.exception("family simulator redraw failed")
             status.value = ("<p class='lk-problem'>That family could not be simulated; the page shows the last one "
