@@ -137,3 +137,36 @@ def test_only_shared_families_are_identified():
     shared_ever = HH["in_calworks"].to_numpy() | (r["on_aid"].any(axis=0))
     cw_ever = (HH["cw_component"] != "none").to_numpy() | (r["comp"] > 0).any(axis=0)
     assert not (ident & ~(shared_ever & cw_ever)).any()
+
+
+COMP_NONE = 0
+CW_OPEN = (1, 2, 3, 4, 5)  # emergency response .. aftercare
+FROM_START = {"none": 0, "emergency_response": 1, "family_maintenance": 2, "family_reunification": 3,
+              "permanency": 4}
+
+
+@SETTINGS
+@given(levers, seeds)
+def test_an_identified_family_whose_case_has_closed_gets_no_lever_effect(lv, seed):
+    """Identification is permanent, but a lever acts only while the family is shared: once the
+    child welfare case has closed, an identified family's months are those of the baseline (same
+    draws, same state), and no staff time is charged for it."""
+    everyone = np.ones(len(HH), bool)
+    on = simulate(HH, Scenario(levers=lv, months=24, seed=seed), START, activities=ACT, force_identified=everyone)
+    off = simulate(HH, Scenario(levers={}, months=24, seed=seed), START, activities=ACT, force_identified=everyone)
+    fields = [k for k in on.records.data if k not in ("staff_hours", "pooled_cost")]
+    comp0 = HH["cw_component"].map(FROM_START).to_numpy()
+    prev_comp = np.vstack([comp0[None, :], on["comp"][:-1]])  # the component entering each month
+    same = np.ones(len(HH), bool)  # households whose whole history so far is the same in both runs
+    checked = 0
+    for t in range(on.months):
+        closed = same & (prev_comp[t] == COMP_NONE) & (t > 0)
+        for k in fields:
+            assert np.array_equal(on[k][t, closed], off[k][t, closed]), (k, t)
+        checked += int((closed & on["identified"][t]).sum())
+        for k in fields:
+            same &= on[k][t] == off[k][t]
+    assert checked > 0  # identified families with a closed case were looked at
+    # staff time and pooled funding only in months the family is open in child welfare
+    not_open = ~np.isin(prev_comp, CW_OPEN)
+    assert (on["staff_hours"][not_open] == 0).all() and (on["pooled_cost"][not_open] == 0).all()

@@ -12,6 +12,21 @@ Random numbers: :class:`Draws` takes, from one seeded ``numpy.random.Generator``
 one ``[8, households]`` block per month (rows in ``DRAW_COLUMNS``). Both engines read the same
 blocks, and no draw depends on another household, so a household's path depends only on its own
 numbers — that is also why a lever cannot change anything for a household it does not reach.
+
+Levers: identification is permanent (a family found once stays known), but a lever *acts* only in
+the months an identified family is shared — on CalWORKs (or having lost aid to a removal) and with
+a child welfare case open, the ``shared_now`` of step 0. Once the child welfare case closes (or
+the family exits), its months follow the baseline rules again; coordination staff time and pooled
+funding are charged for exactly the months a lever acts. :mod:`linkages.simulate.reference` does
+the same, and ``tests/test_simulate_properties.py`` holds both to it.
+
+Simplification (MODEL.md step 5): the income-loss risk that raises the removal, referral and
+re-entry hazards counts the grant lost to a *sanction* only (``model.cws.sanction_rr`` and
+``model.cws.income_loss_rr_per_100_usd`` times the dollars the sanction cut). Aid that stops for
+other reasons — the time limit, or family-reunification cash running out — does not raise those
+hazards in this model (lost aid lowers reunification instead, ``model.cws.aid_lost_reunification_rr``).
+The baseline is calibrated on this choice; counting discontinued aid too would need a new parameter
+and a re-calibration.
 """
 
 from __future__ import annotations
@@ -266,7 +281,9 @@ def run_vectorised(cl: Caseload, levers: dict, P: ModelParams, seed: int, draws:
         ident = ident | (shared_now & (u_id < L.p_id))
         if force_identified is not None:
             ident = ident | (force_identified & shared_now)
-        I = ident.astype(np.float64)
+        # levers act (and staff time is charged) only while an identified family is shared this month
+        act = ident & shared_now
+        I = act.astype(np.float64)
 
         # 1. demands: the welfare-to-work requirement (rule) and the plans
         youngest = a["youngest0"] + t // 12
@@ -452,10 +469,9 @@ def run_vectorised(cl: Caseload, levers: dict, P: ModelParams, seed: int, draws:
             aid_lost[j] = aid_lost[j] | lose
             comp[j] = FR
 
-        # staff time and pooled funding (identified shared families only)
-        act = ident & shared_now
-        staff = (act * L.staff_always + (ident & both) * L.staff_link + (ident & (c0 == FR)) * L.staff_fr
-                 + (ident & ((status == NC) | sanctioned)) * L.staff_esr
+        # staff time and pooled funding: exactly the months a lever acts (identified and shared now)
+        staff = (act * L.staff_always + (act & both) * L.staff_link + (act & (c0 == FR)) * L.staff_fr
+                 + (act & ((status == NC) | sanctioned)) * L.staff_esr
                  + (act & (young_home | transport)) * L.staff_cc)
 
         # 6. record

@@ -146,7 +146,9 @@ def _step(t, day, fam, s: FamilyState, u, u0, L: LeverValues, P, window, minutes
     shared_now = (s.on_aid or s.aid_lost) and cw_open
     if shared_now and (u0[0] < L.p_id or force):
         s.identified = True
-    I = 1.0 if s.identified else 0.0
+    # a lever acts only in a month the family is identified AND shared (open in both programs)
+    act = s.identified and shared_now
+    I = 1.0 if act else 0.0
 
     # 1. demands: the welfare-to-work hours (the rule) and the plans
     ages = tuple(min(a + t // 12, 18) for a in fam["ages"])
@@ -320,11 +322,10 @@ def _step(t, day, fam, s: FamilyState, u, u0, L: LeverValues, P, window, minutes
     if prev_status == "sanctioned" and status == "participating":
         events += EVENTS["cure"]
 
-    # staff time and pooled funding (identified shared families only)
-    act = s.identified and shared_now
-    staff = (L.staff_always if act else 0.0) + (L.staff_link if s.identified and both else 0.0)
-    staff = staff + (L.staff_fr if s.identified and comp0 == "family_reunification" else 0.0)
-    staff = staff + (L.staff_esr if s.identified and status in ("non_compliant", "sanctioned") else 0.0)
+    # staff time and pooled funding: only in the months a lever acts (identified and shared now)
+    staff = (L.staff_always if act else 0.0) + (L.staff_link if act and both else 0.0)
+    staff = staff + (L.staff_fr if act and comp0 == "family_reunification" else 0.0)
+    staff = staff + (L.staff_esr if act and status in ("non_compliant", "sanctioned") else 0.0)
     staff = staff + (L.staff_cc if act and (young_home or fam["transport"]) else 0.0)
 
     # 6. record
