@@ -13,6 +13,10 @@ Each parameter is one small YAML file under this folder; its dotted name is its 
                  dated value differently from the file (an older value that is an assumption).
                  A value of ``null`` means the rule is not in force from that date.
 ``note``         optional caveats (UNVERIFIED or CONFLICT in the domain brief, date caveats)
+``assumed_dates`` optional list of ``{date, why}`` (and ``keys:`` to name some breakdown keys
+                 only): effective dates that are the kit's assumption although the values were
+                 read in a source (a rule "from 1998" because the brief gives no start date).
+                 :func:`table` shows them in its ``effective_status`` column.
 
 A value applies from its effective date until the next one. Asking for a date before the
 first one raises :class:`ParameterError` with a sentence saying so, never a silent guess.
@@ -35,6 +39,7 @@ __all__ = [
     "ParameterError",
     "Parameter",
     "DatedValue",
+    "AssumedDate",
     "param",
     "value",
     "all_params",
@@ -72,6 +77,15 @@ class DatedValue:
 
 
 @dataclass(frozen=True)
+class AssumedDate:
+    """An effective date that is the kit's assumption (why, and for which keys; ``None`` = all)."""
+
+    date: dt.date
+    why: str
+    keys: tuple | None = None
+
+
+@dataclass(frozen=True)
 class Parameter:
     name: str
     description: str
@@ -82,6 +96,7 @@ class Parameter:
     breakdown: str | None = None
     note: str = ""
     path: Path | None = field(default=None, compare=False)
+    assumed_dates: tuple[AssumedDate, ...] = ()
 
     # -- look-ups -----------------------------------------------------------------------
     def keys(self) -> list:
@@ -131,6 +146,11 @@ class Parameter:
         """Every effective date in the file, across all keys, sorted."""
         return sorted({dv.start for s in self.series.values() for dv in s})
 
+    def date_is_assumed(self, day: Any, key: Any = None) -> bool:
+        """Whether ``day`` is one of the effective dates this file marks as assumed (for ``key``)."""
+        d = as_date(day)
+        return any(a.date == d and (a.keys is None or key in a.keys) for a in self.assumed_dates)
+
     def source_line(self) -> str:
         """A short citation for a UI or a docstring."""
         titles = [r.get("title", "") for r in self.reference]
@@ -175,6 +195,7 @@ def load_file(path: Path, name: str) -> Parameter:
         series = {k: _parse_series(name, s, status) for k, s in data["values"].items()}
     else:
         series = {None: _parse_series(name, data["values"], status)}
+    assumed = _parse_assumed_dates(name, data.get("assumed_dates"), series)
     return Parameter(
         name=name,
         description=data["description"].strip(),
@@ -185,7 +206,28 @@ def load_file(path: Path, name: str) -> Parameter:
         breakdown=breakdown,
         note=(data.get("note") or "").strip(),
         path=path,
+        assumed_dates=assumed,
     )
+
+
+def _parse_assumed_dates(name: str, raw: Any, series: dict) -> tuple[AssumedDate, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ParameterError(f"Parameter '{name}': 'assumed_dates' must be a list of {{date, why}}.")
+    out = []
+    for item in raw:
+        if not isinstance(item, dict) or "date" not in item or not str(item.get("why") or "").strip():
+            raise ParameterError(f"Parameter '{name}': each assumed date needs a 'date' and a 'why'.")
+        day = as_date(item["date"] if isinstance(item["date"], (dt.date, str)) else str(item["date"]))
+        keys = tuple(item["keys"]) if item.get("keys") is not None else None
+        for k in (keys or [k for k in series]):
+            if k not in series:
+                raise ParameterError(f"Parameter '{name}': assumed date {day} names the key {k!r}, which it has not.")
+            if day not in {dv.start for dv in series[k]}:
+                raise ParameterError(f"Parameter '{name}': assumed date {day} is not one of its effective dates.")
+        out.append(AssumedDate(day, str(item["why"]).strip(), keys))
+    return tuple(out)
 
 
 @lru_cache(maxsize=None)
@@ -218,7 +260,10 @@ def all_params(prefix: str = "") -> list[Parameter]:
 
 def table(prefix: str = "", on: Any = None) -> "Any":
     """A pandas DataFrame of every parameter: name, unit, status, value on ``on`` (or latest),
-    effective date and first source. Used by the notebooks, the rules explorer and the docs."""
+    effective date, whether that date is ``sourced`` or the kit's ``assumption``
+    (``effective_status``, from the file's ``assumed_dates``), first source, and every effective
+    date of the file that is assumed (``assumed_dates``, ``;``-separated). Used by the
+    notebooks, the rules explorer and the docs."""
     import pandas as pd
 
     rows = []
@@ -238,7 +283,11 @@ def table(prefix: str = "", on: Any = None) -> "Any":
                     "unit": p.unit,
                     "effective": None if dv is None else dv.start,
                     "status": p.status if dv is None else dv.status,
+                    "effective_status": None if dv is None else (
+                        "assumption" if dv.status == "assumption" or p.date_is_assumed(dv.start, k) else "sourced"),
                     "source": p.reference[0].get("title", "") if p.reference else "",
+                    "assumed_dates": "; ".join(a.date.isoformat() for a in p.assumed_dates
+                                               if a.keys is None or k in a.keys),
                 }
             )
     return pd.DataFrame(rows)

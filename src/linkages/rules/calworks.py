@@ -25,6 +25,7 @@ __all__ = [
     "au_size",
     "work_hours_required",
     "work_hours_required_array",
+    "young_child_age",
     "max_aid_payment",
     "map_table",
     "mbsac",
@@ -73,13 +74,26 @@ def au_size(hh: Household, on: Any = "2025-01-01") -> int:
 
 # --- welfare-to-work hours --------------------------------------------------------------
 
+def young_child_age(on: Any) -> int:
+    """Age under which a child lowers a single adult's hours (``calworks.work_hours.young_child_age``).
+
+    The young-child rule starts on that file's first effective date (1 January 2013, when the
+    single-parent hours were split by the children's ages); before it, a single parent owed the
+    same hours whatever the ages, and the age in force from that date is used for the child-care
+    need the model asks about.
+    """
+    p = param("calworks.work_hours.young_child_age")
+    return int(p.at(max(as_date(on), p.change_dates()[0])))
+
+
 def work_hours_required(hh: Household, on: Any) -> int:
     """Weekly welfare-to-work hours the household must meet.
 
     - two-parent AU: 35 hours combined (``calworks.work_hours.two_parent``);
     - one adult with a child under 6: 20 hours (``...single_with_child_under_6``);
     - one adult otherwise: 30 hours (``...single_no_child_under_6``);
-    - before 2013-01-01 a single parent owed 32 hours whatever the children's ages.
+    - before the young-child rule (the first effective date of ``...young_child_age``, 1/1/2013)
+      a single parent owed 32 hours whatever the children's ages.
     Adults who are exempt from welfare-to-work owe nothing; in a two-parent AU where one adult
     is exempt, the other owes the single-adult hours. Source: Contra Costa EHSD WTW page
     (effective 1/1/2013); UCLA Luskin (32 hours before 2013).
@@ -90,7 +104,7 @@ def work_hours_required(hh: Household, on: Any) -> int:
         return 0
     if owing == 2:
         return int(value("calworks.work_hours.two_parent", day))
-    young = value("calworks.work_hours.young_child_age", max(day, dt.date(2013, 1, 1)))
+    young = young_child_age(day)
     if hh.youngest_age is not None and hh.youngest_age < young:
         return int(value("calworks.work_hours.single_with_child_under_6", day))
     return int(value("calworks.work_hours.single_no_child_under_6", day))
@@ -106,7 +120,7 @@ def work_hours_required_array(adults, exempt_adults, youngest_age, children, on:
     day = as_date(on)
     adults = np.asarray(adults)
     owing = adults - np.asarray(exempt_adults)
-    young = value("calworks.work_hours.young_child_age", max(day, dt.date(2013, 1, 1)))
+    young = young_child_age(day)
     single = np.where(np.asarray(youngest_age) < young,
                       int(value("calworks.work_hours.single_with_child_under_6", day)),
                       int(value("calworks.work_hours.single_no_child_under_6", day)))
@@ -246,16 +260,24 @@ def adult_time_limit(on: Any) -> int:
     return int(value("calworks.time_limit.adult_months", on))
 
 
-def month_counts_on_clock(status: str, on: Any, good_cause_share: float = 0.0) -> bool:
+def month_counts_on_clock(status: str, on: Any, good_cause_share: float | None = None) -> bool:
     """Whether a month with this welfare-to-work ``status`` counts on the adult's clock.
 
     Exempt and sanctioned months never count (``calworks.time_limit.statuses_not_counted``).
     From 2022-05-01, a month in which good cause excuses at least half the required hours does
     not count (``calworks.time_limit.good_cause_share_stops_clock``; reg.summaries 2021).
+    ``good_cause_share`` is the share of the required hours good cause excused; left out (``None``),
+    a ``good_cause`` month is taken as wholly excused and any other month as not excused at all.
+    An explicit 0 means no hours were excused, so a good-cause month with 0 counts.
     """
     if status not in WORK_STATUSES:
         raise InputError(f"'{status}' is not a work status (one of {', '.join(WORK_STATUSES)}).")
-    if not 0.0 <= good_cause_share <= 1.0:
+    if good_cause_share is not None:
+        try:
+            good_cause_share = float(good_cause_share)
+        except (TypeError, ValueError):
+            raise InputError("The share of hours excused by good cause must be a number between 0 and 1.") from None
+    if good_cause_share is not None and not 0.0 <= good_cause_share <= 1.0:
         raise InputError("The share of hours excused by good cause must be between 0 and 1.")
     if status in value("calworks.time_limit.statuses_not_counted", on):
         return False
@@ -263,7 +285,10 @@ def month_counts_on_clock(status: str, on: Any, good_cause_share: float = 0.0) -
         threshold = value("calworks.time_limit.good_cause_share_stops_clock", on)
     except ParameterError:
         return True  # before 5/2022 the rule did not exist
-    share = 1.0 if status == "good_cause" and good_cause_share == 0.0 else good_cause_share
+    if good_cause_share is None:
+        share = 1.0 if status == "good_cause" else 0.0
+    else:
+        share = good_cause_share
     return not share >= threshold
 
 
@@ -310,41 +335,64 @@ def family_reunification_aid(
     all_children_removed: bool = True,
     services_needed: bool = True,
     timed_out: bool = False,
+    sanctioned: bool = False,
 ) -> ReunificationAid:
     """Whether, what kind and until when CalWORKs keeps helping a parent whose children were
     removed.
 
     - From 2025-01-01 (AB 135; ACL 25-05): cash aid, child care and reunification services for
       up to six full months (``calworks.family_reunification.ab135_cash_months``) after the
-      first month of temporary absence, when *all* eligible children were removed and the
-      family was aided at removal.
+      first month of temporary absence, when *all* eligible children were removed.
     - Before that (AB 429, Ch. 111 Stats. 2001): welfare-to-work services, not cash, for 180
-      days (``...ab429_services_days``) when child welfare finds them needed for reunification.
-    Sanctioned parents may take part; timed-out parents may not (Santa Clara AB 429 overview).
+      days (``...ab429_services_days``).
+
+    The conditions are the flags of ``calworks.family_reunification.eligibility``, each read on
+    the removal date: ``requires_aid_at_removal`` (the family was on CalWORKs when the children
+    were removed), ``requires_cws_finding_services_needed`` (child welfare found the services
+    needed for reunification: ``services_needed``), ``timed_out_parent_excluded`` and
+    ``sanctioned_parent_may_participate`` (Santa Clara AB 429 overview), and
+    ``requires_all_children_removed`` (AB 135 cash). The domain brief gives the aid, finding,
+    sanctioned and timed-out conditions for AB 429 only; for AB 135 the file carries them on as
+    *assumptions* marked UNVERIFIED (the brief's summary of ACL 25-05 does not list them). So AB 135
+    cash here also needs the child welfare finding — the kit's assumption, not a settled rule.
+
+    Which law applies is decided by the **removal date**, not the month asked about: children
+    removed on 31 December 2024 get AB 429 services only, even in February 2025; children removed
+    on 1 January 2025 or later get AB 135 cash (the kit's reading; the brief does not say how
+    removals just before the change were treated).
     """
     removed = as_date(removal_date)
     day = as_date(on) if on is not None else removed
     elig = param("calworks.family_reunification.eligibility")
     cash = param("calworks.family_reunification.ab135_cash_months")
-    src_cash = cash.reference[0]["title"]
-    src_429 = param("calworks.family_reunification.ab429_services_days").reference[0]["title"]
-    if not aided_at_removal:
-        return ReunificationAid("none", False, None, "The family was not receiving CalWORKs when the children were removed.", src_429)
-    if timed_out and elig.at(removed, "timed_out_parent_excluded"):
-        return ReunificationAid("none", False, None, "A parent who has used all their months of aid cannot get family-reunification aid.", src_429)
     months = cash.at(removed)
+    src = cash.reference[0]["title"] if months else param(
+        "calworks.family_reunification.ab429_services_days").reference[0]["title"]
+    law = "AB 135" if months else "AB 429"
+
+    def none(reason: str) -> ReunificationAid:
+        return ReunificationAid("none", False, None, reason, src)
+
+    if elig.at(removed, "requires_aid_at_removal") and not aided_at_removal:
+        return none("The family was not receiving CalWORKs when the children were removed.")
+    if timed_out and elig.at(removed, "timed_out_parent_excluded"):
+        return none("A parent who has used all their months of aid cannot get family-reunification aid.")
+    if sanctioned and not elig.at(removed, "sanctioned_parent_may_participate"):
+        return none(f"A sanctioned parent cannot get family-reunification aid under {law}.")
+    if elig.at(removed, "requires_cws_finding_services_needed") and not services_needed:
+        return none("Child welfare has not found the services needed for reunification"
+                    + (" (for AB 135 cash this condition is the kit's assumption, UNVERIFIED)." if months else "."))
     if months:
         if elig.at(removed, "requires_all_children_removed") and not all_children_removed:
-            return ReunificationAid("none", False, None, "Family-reunification cash aid needs all the family's eligible children to have been removed; the children at home keep the grant.", src_cash)
+            return none("Family-reunification cash aid needs all the family's eligible children to have been removed; "
+                        "the children at home keep the grant.")
         first = value("calworks.family_reunification.initial_temporary_absence_months", removed)
         ends = add_months(removed, int(first + months))
         active = day < ends
         return ReunificationAid("cash and services", active, ends,
                                 f"Up to {months} full months of cash aid, child care and reunification services after {first} month of temporary absence (AB 135, from 1 January 2025).",
-                                src_cash)
-    if not services_needed:
-        return ReunificationAid("none", False, None, "Child welfare has not found welfare-to-work services needed for reunification.", src_429)
+                                src)
     days = value("calworks.family_reunification.ab429_services_days", removed)
     ends = removed + dt.timedelta(days=int(days))
     return ReunificationAid("services only", day < ends, ends,
-                            f"Welfare-to-work services (not cash) for {days} days after removal (AB 429).", src_429)
+                            f"Welfare-to-work services (not cash) for {days} days after removal (AB 429).", src)

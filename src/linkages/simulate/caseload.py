@@ -212,9 +212,12 @@ def plan_arrays(households: pd.DataFrame, activities: pd.DataFrame | None, start
     return out
 
 
-def _fr_entry(removal: dt.date, start: dt.date, aided: bool, all_removed: bool, timed_out: bool) -> tuple[int, int]:
+def _fr_entry(removal: dt.date, start: dt.date, aided: bool, all_removed: bool, timed_out: bool,
+              sanctioned: bool) -> tuple[int, int]:
+    """Family-reunification aid for a removal, from the rule (the model assumes child welfare finds
+    the services needed, ``services_needed=True``, for every removal)."""
     aid = C.family_reunification_aid(removal, aided_at_removal=aided, all_children_removed=all_removed,
-                                     timed_out=timed_out)
+                                     timed_out=timed_out, sanctioned=sanctioned)
     kind = _FR_KIND[aid.kind]
     end = first_month_on_or_after(aid.ends, start) if aid.ends is not None else -10**6
     return kind, end
@@ -268,28 +271,30 @@ def prepare(households: pd.DataFrame, activities: pd.DataFrame | None, start: An
         ages = [age_at_removal(y, r, start) for y, r in zip(a["youngest0"][rem], rdates)]
         allr = kids_out[rem] == a["n_children"][rem]
         tout = a["timed_out0"][rem]
+        sanc = a["status0"][rem] == STATUS_CODE["sanctioned"]
+        aided0 = in_cal[rem]
         cache_d: dict = {}
         cache_f: dict = {}
         idx = np.nonzero(rem)[0]
-        for i, r, age, al, to in zip(idx, rdates, ages, allr, tout):
+        for i, r, age, al, to, sa, ad in zip(idx, rdates, ages, allr, tout, sanc, aided0):
             if r > start:
                 latest = max(rdates)
                 raise CaseloadError(
                     f"Household '{hh.at[i, 'household_id']}' has a removal date ({r}) after the start of the run "
                     f"({start}); start on or after {latest.replace(day=1) if latest.day == 1 else add_months(latest.replace(day=1), 1)}.")
-            key = (r, age < 3)
+            key = (r, age < value("cws.reunification.young_child_age", r))
             if key not in cache_d:
                 cache_d[key] = _deadlines(child_for(age, r, params), start)
             dls[i], dlx[i] = cache_d[key]
             ep[i] = month_index(r, start)
-            fkey = (r, bool(al), bool(to))
+            fkey = (r, bool(ad), bool(al), bool(to), bool(sa))
             if fkey not in cache_f:
-                cache_f[fkey] = _fr_entry(r, start, True, bool(al), bool(to))
+                cache_f[fkey] = _fr_entry(r, start, *fkey[1:])
             frk[i], fre[i] = cache_f[fkey]
     a["ep_start0"], a["dl_serv0"], a["dl_ext0"] = ep, dls, dlx
     all_out = rem & (kids_out == a["n_children"])
     fr_cash_now = all_out & in_cal & (frk == FR_CASH) & (0 < fre)
-    a["fr_kind0"] = np.where(in_cal, frk, FR_NONE)
+    a["fr_kind0"] = frk
     a["fr_end0"] = fre
     a["fr_claim0"] = fr_cash_now
     a["on_aid0"] = in_cal & ~(all_out & ~fr_cash_now)
@@ -306,17 +311,17 @@ def prepare(households: pd.DataFrame, activities: pd.DataFrame | None, start: An
     tab["removed_per_sanction"] = np.array(
         [int(value("calworks.sanction.persons_removed_per_sanctioned_adult", d)) for d in dates])
     tab["young_wtw_age"] = np.array(
-        [value("calworks.work_hours.young_child_age", max(d, dt.date(2013, 1, 1))) for d in dates])
+        [C.young_child_age(d) for d in dates])
     tab["young_cws_age"] = np.array([value("cws.reunification.young_child_age", d) for d in dates])
-    # removal in month t: deadlines [t, young] and family-reunification aid [t, all_removed, timed_out]
+    # removal in month t: deadlines [t, young] and family-reunification aid
+    # [t, aided, all_removed, timed_out, sanctioned] -> (kind, end month)
     dl = np.zeros((months, 2, 2), np.int64)
-    frt = np.zeros((months, 2, 2, 2), np.int64)
+    frt = np.zeros((months, 2, 2, 2, 2, 2), np.int64)
     for t, d in enumerate(dates):
         for young in (0, 1):
             dl[t, young] = _deadlines(child_for(0 if young else 10, d, params), start)
-        for al in (0, 1):
-            for to in (0, 1):
-                frt[t, al, to] = _fr_entry(d, start, True, bool(al), bool(to))
+        for ad, al, to, sa in np.ndindex(2, 2, 2, 2):
+            frt[t, ad, al, to, sa] = _fr_entry(d, start, bool(ad), bool(al), bool(to), bool(sa))
     tab["dl"] = dl
     tab["fr"] = frt
     window = int(value("calworks.sanction.compliance_window_days", start))

@@ -38,7 +38,7 @@ import numpy as np
 from ..dates import DAYS_PER_MONTH
 from ..params import value
 from ..rules import calworks as C
-from .caseload import COMP_CODE, EVENTS, FR_CASH, FR_NONE, STATUS_CODE, Caseload
+from .caseload import COMP_CODE, EVENTS, FR_CASH, STATUS_CODE, Caseload
 from .model import BARRIERS, ModelParams
 
 __all__ = ["Draws", "Records", "run_vectorised", "INIT_COLUMNS", "DRAW_COLUMNS", "RECORD_FIELDS", "PLAN_MODES",
@@ -224,6 +224,7 @@ def run_vectorised(cl: Caseload, levers: dict, P: ModelParams, seed: int, draws:
         P["cws.aftercare_months"])
     fr_rr, lost_rr = f(P["cws.fr_cash_reunification_rr"]), f(P["cws.aid_lost_reunification_rr"])
     claim_base = f(P["calworks.fr_aid_claimed_share"])
+    part_share, min_reun = f(P["cws.partial_removal_share"]), int(P["cws.reunification_min_months_after_removal"])
     window = tab["window_months"]
 
     # static arrays
@@ -414,7 +415,7 @@ def run_vectorised(cl: Caseload, levers: dict, P: ModelParams, seed: int, draws:
         ev[i[extend]] += EVENTS["extension"]
         ev[i[to_pp]] += EVENTS["permanency_step"]
         comp[i[to_pp]] = PP
-        can = ~to_pp & (t < np.where(e, dl_ext[i], dl_serv[i])) & (ms >= 1)
+        can = ~to_pp & (t < np.where(e, dl_ext[i], dl_serv[i])) & (ms >= min_reun)
         h = np.minimum(reun * (w0 + (1.0 - w0) * share) * np.where(fr_cash[i], fr_rr, 1.0)
                        * np.where(aid_lost[i], lost_rr, 1.0) * (1.0 + I[i] * L.reun_gain), 1.0)
         ok = can & (u5[i] < h)
@@ -450,12 +451,13 @@ def run_vectorised(cl: Caseload, levers: dict, P: ModelParams, seed: int, draws:
         j = np.concatenate([in_home, reenter])
         if j.size:
             nj = nch[j]
-            k = np.where((u[6, j] < all_share) | (nj == 1), nj, np.maximum(nj // 2, 1)).astype(np.int8)
+            k = np.where((u[6, j] < all_share) | (nj == 1), nj, np.maximum(np.floor(nj * part_share), 1)).astype(np.int8)
             young = (youngest[j] < tab["young_cws_age"][t]).astype(np.int64)
             allr = (k == nj)
-            fr_t = tab["fr"][t, allr.astype(np.int64), timed_out[j].astype(np.int64)]
             aided = on_aid[j]
-            fk = np.where(aided, fr_t[:, 0], FR_NONE)
+            fr_t = tab["fr"][t, aided.astype(np.int64), allr.astype(np.int64), timed_out[j].astype(np.int64),
+                             sanctioned[j].astype(np.int64)]
+            fk = fr_t[:, 0]
             claim = u[7, j] < claim_base + I[j] * L.claim_gain * (1.0 - claim_base)
             lose = aided & allr & ~((fk == FR_CASH) & claim)
             kids_out[j] = k

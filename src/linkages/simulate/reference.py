@@ -9,6 +9,7 @@ identical records; ``tests/test_simulate_engines.py`` holds it to that. It is sl
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,7 @@ class FamilyState:
     fr_all_removed: bool = False
     fr_timed_out: bool = False
     fr_claimed: bool = False
+    fr_sanctioned: bool = False
     nc_months: int = 0
     identified: bool = False
 
@@ -62,7 +64,8 @@ def _fr_cash(s: FamilyState, day: dt.date) -> bool:
     if s.removal_date is None or not s.fr_claimed:
         return False
     aid = C.family_reunification_aid(s.removal_date, on=day, aided_at_removal=s.fr_aided,
-                                     all_children_removed=s.fr_all_removed, timed_out=s.fr_timed_out)
+                                     all_children_removed=s.fr_all_removed, timed_out=s.fr_timed_out,
+                                     sanctioned=s.fr_sanctioned)
     return aid.kind == "cash and services" and aid.eligible
 
 
@@ -109,15 +112,14 @@ def run_reference(households: pd.DataFrame, activities: pd.DataFrame | None, sta
             s.removal_date, s.services_end, s.extension_end = removal, d.services_end, d.extension_end
             s.removal_month = (removal.year - start.year) * 12 + removal.month - start.month
             all_out = kids_out == int(r["n_children"])
-            s.fr_aided, s.fr_all_removed, s.fr_timed_out = True, all_out, s.timed_out
+            s.fr_aided, s.fr_all_removed, s.fr_timed_out = in_cal, all_out, s.timed_out
+            s.fr_sanctioned = status == "sanctioned"
             s.fr_claimed = False
             if all_out and in_cal:
                 s.fr_claimed = True
                 if not _fr_cash(s, start):
                     s.fr_claimed = False
                     s.on_aid, s.aid_lost = False, True
-            if not in_cal:
-                s.fr_aided = False
         fams.append(fam)
         states.append(s)
 
@@ -174,7 +176,7 @@ def _step(t, day, fam, s: FamilyState, u, u0, L: LeverValues, P, window, minutes
 
     # 2. capacity
     kids_home = nch - s.kids_out
-    young_home = youngest < value("calworks.work_hours.young_child_age", max(day, dt.date(2013, 1, 1))) and kids_home > 0
+    young_home = youngest < C.young_child_age(day) and kids_home > 0
     p_cc = f(P["capacity.child_care_arranged_share"])
     cc_ok = u0[1] < p_cc + I * L.cc_gain * (1.0 - p_cc)
     tr_ok = u0[2] < I * L.tr_relief
@@ -277,7 +279,8 @@ def _step(t, day, fam, s: FamilyState, u, u0, L: LeverValues, P, window, minutes
                 s.comp = "permanency"
                 events += EVENTS["permanency_step"]
         deadline = s.extension_end if s.extended else s.services_end
-        if s.comp == "family_reunification" and day < deadline and ms >= 1:
+        if (s.comp == "family_reunification" and day < deadline
+                and ms >= int(P["cws.reunification_min_months_after_removal"])):
             h = min(f(P["cws.reunification_monthly"]) * (f(P["cws.reunification_without_progress"]) + (
                 1.0 - f(P["cws.reunification_without_progress"])) * share)
                     * (f(P["cws.fr_cash_reunification_rr"]) if fr_cash else 1.0)
@@ -303,7 +306,8 @@ def _step(t, day, fam, s: FamilyState, u, u0, L: LeverValues, P, window, minutes
         elif s.after_months >= int(P["cws.aftercare_months"]):
             s.comp = "none"
     if removal:
-        k = nch if (u[6] < f(P["cws.all_children_removed_share"]) or nch == 1) else max(nch // 2, 1)
+        k = nch if (u[6] < f(P["cws.all_children_removed_share"]) or nch == 1) else max(
+            int(math.floor(nch * f(P["cws.partial_removal_share"]))), 1)
         if removal_in_home:
             events += EVENTS["removal_in_home"]
         age = youngest
@@ -313,8 +317,9 @@ def _step(t, day, fam, s: FamilyState, u, u0, L: LeverValues, P, window, minutes
         s.comp, s.kids_out, s.removal_date, s.removal_month = "family_reunification", k, day, t
         s.services_end, s.extension_end, s.extended, s.progress = d.services_end, d.extension_end, False, 0
         s.fr_aided, s.fr_all_removed, s.fr_timed_out, s.fr_claimed = s.on_aid, k == nch, s.timed_out, claim
+        s.fr_sanctioned = sanctioned
         kind = C.family_reunification_aid(day, aided_at_removal=s.fr_aided, all_children_removed=s.fr_all_removed,
-                                          timed_out=s.fr_timed_out).kind
+                                          timed_out=s.fr_timed_out, sanctioned=s.fr_sanctioned).kind
         if s.on_aid and k == nch and not (kind == "cash and services" and claim):
             s.on_aid, s.aid_lost = False, True
     if sanctioned and prev_status != "sanctioned":
