@@ -226,3 +226,217 @@ def test_map_covers_history_back_to_2019_for_all_tables():
             for size in range(1, 11):
                 starts = [dv.start for dv in p.history(size)]
                 assert min(starts) <= D(2019, 1, 1) and D(2024, 10, 1) in starts
+
+
+# --- every change date of every MAP and MBSAC series (the YAML files read directly) -----------
+
+import yaml  # noqa: E402
+
+from linkages.params import ROOT as PARAMS_ROOT  # noqa: E402
+
+COUNTY = {1: "Alameda", 2: "Fresno"}
+
+
+def _series(rel: str) -> dict:
+    """{key: [(date, value), ...]} straight from a YAML file (an oracle independent of the loader)."""
+    data = yaml.safe_load((PARAMS_ROOT / rel).read_text(encoding="utf-8"))
+    raw = data["values"] if data.get("breakdown") else {None: data["values"]}
+    out = {}
+    for key, s in raw.items():
+        out[key] = sorted((d if isinstance(d, dt.date) else D.fromisoformat(str(d)),
+                           v["value"] if isinstance(v, dict) else v) for d, v in s.items())
+    return out
+
+
+def _changes(rel: str):
+    """(key, change date, value the day before, value on the day) for every change in a file."""
+    for key, s in _series(rel).items():
+        for (d0, v0), (d1, v1) in zip(s, s[1:]):
+            yield key, d1, v0, v1
+
+
+MAP_FILES = [(reg, ex, f"calworks/map/region{reg}/{'exempt' if ex else 'non_exempt'}.yaml")
+             for reg in (1, 2) for ex in (False, True)]
+MAP_CASES = [pytest.param(reg, ex, size, day, v0, v1, id=f"R{reg}-{'ex' if ex else 'nonex'}-AU{size}-{day}")
+             for reg, ex, rel in MAP_FILES for size, day, v0, v1 in _changes(rel)]
+
+
+def test_map_cases_cover_every_series_and_size():
+    seen = {(reg, ex, size) for reg, ex, size, *_ in (c.values for c in MAP_CASES)}
+    assert seen == {(reg, ex, size) for reg in (1, 2) for ex in (False, True) for size in range(1, 11)}
+    assert len({c.values[3] for c in MAP_CASES}) >= 7  # every October / April change
+
+
+@pytest.mark.parametrize("reg, ex, size, day, before, after", MAP_CASES)
+def test_map_value_the_day_before_and_the_day_of_each_change(reg, ex, size, day, before, after):
+    hh = family(county=COUNTY[reg], exempt_map=ex)
+    eve = day - dt.timedelta(days=1)
+    assert C.max_aid_payment(hh, eve, size=size) == before
+    assert C.max_aid_payment(hh, day, size=size) == after
+    assert C.map_table(eve)[reg, int(ex), size] == before and C.map_table(day)[reg, int(ex), size] == after
+
+
+@pytest.mark.parametrize("reg, ex, rel", MAP_FILES)
+def test_map_before_the_first_date_is_refused(reg, ex, rel):
+    first = min(d for s in _series(rel).values() for d, _ in s)
+    with pytest.raises(ParameterError, match=f"no value before {first.isoformat()}"):
+        C.max_aid_payment(family(county=COUNTY[reg], exempt_map=ex), first - dt.timedelta(days=1), size=3)
+
+
+MBSAC_CASES = [pytest.param(reg, size, day, v0, v1, id=f"R{reg}-AU{size}-{day}")
+               for reg in (1, 2) for size, day, v0, v1 in _changes(f"calworks/income/mbsac/region{reg}.yaml")]
+
+
+def test_mbsac_cases_cover_both_regions_and_every_size():
+    assert {(c.values[0], c.values[1]) for c in MBSAC_CASES} == {(r, s) for r in (1, 2) for s in range(1, 11)}
+
+
+@pytest.mark.parametrize("reg, size, day, before, after", MBSAC_CASES)
+def test_mbsac_value_the_day_before_and_the_day_of_each_change(reg, size, day, before, after):
+    assert C.mbsac(size, reg, day - dt.timedelta(days=1)) == before
+    assert C.mbsac(size, reg, day) == after
+
+
+ADD_CASES = [pytest.param(reg, day, v0, v1, id=f"R{reg}-{day}")
+             for reg, day, v0, v1 in _changes("calworks/income/mbsac/additional_person.yaml")]
+
+
+def test_additional_person_cases_cover_both_regions():
+    assert {c.values[0] for c in ADD_CASES} == {1, 2}
+
+
+@pytest.mark.parametrize("reg, day, before, after", ADD_CASES)
+def test_mbsac_additional_person_the_day_before_and_the_day_of_each_change(reg, day, before, after):
+    cap = int(_series("calworks/income/mbsac/max_au_size.yaml")[None][-1][1])
+    for on, add in ((day - dt.timedelta(days=1), before), (day, after)):
+        base = C.mbsac(cap, reg, on)
+        assert C.mbsac(cap + 1, reg, on) - base == add
+        assert C.mbsac(cap + 3, reg, on) - base == 3 * add
+
+
+# --- family-reunification aid: every eligibility flag is used --------------------------------
+
+ELIG = "calworks.family_reunification.eligibility"
+
+
+@pytest.mark.parametrize("removal", [D(2024, 12, 31), D(2025, 1, 1)])
+def test_family_reunification_flags_decide(removal, monkeypatch):
+    """Each condition in eligibility.yaml changes the answer when (and only when) its flag says so."""
+    p = param(ELIG)
+    real = p.at
+
+    def flipped(cond):
+        def at(on, key=None):
+            v = real(on, key)
+            return (not v) if key == cond else v
+        return at
+
+    base = C.family_reunification_aid(removal)
+    assert base.kind != "none"
+    assert C.family_reunification_aid(removal, aided_at_removal=False).kind == "none"
+    assert C.family_reunification_aid(removal, services_needed=False).kind == "none"
+    assert C.family_reunification_aid(removal, sanctioned=True).kind == base.kind  # may participate
+    assert C.family_reunification_aid(removal, timed_out=True).kind == "none"
+    cases = {"requires_aid_at_removal": dict(aided_at_removal=False),
+             "requires_cws_finding_services_needed": dict(services_needed=False),
+             "sanctioned_parent_may_participate": dict(sanctioned=True),
+             "timed_out_parent_excluded": dict(timed_out=True)}
+    for cond, kw in cases.items():
+        before = C.family_reunification_aid(removal, **kw).kind
+        monkeypatch.setattr(type(p), "at", lambda self, on, key=None, _f=flipped(cond): _f(on, key)
+                            if self.name == ELIG else Parameter_at(self, on, key))
+        after = C.family_reunification_aid(removal, **kw).kind
+        monkeypatch.undo()
+        assert before != after, cond
+        assert "none" in (before, after) and base.kind in (before, after), cond
+
+
+Parameter_at = type(param(ELIG)).at
+
+
+def test_family_reunification_ab135_conditions_are_marked_unverified():
+    p = param(ELIG)
+    for cond in ("requires_aid_at_removal", "requires_cws_finding_services_needed",
+                 "sanctioned_parent_may_participate", "timed_out_parent_excluded"):
+        ab429, ab135 = p.entry(D(2024, 12, 31), cond), p.entry(D(2025, 1, 1), cond)
+        assert ab429.status == "sourced" and ab135.start == D(2025, 1, 1)
+        assert ab135.status == "assumption" and "UNVERIFIED" in ab135.note
+    aid = C.family_reunification_aid(D(2025, 2, 1), services_needed=False)
+    assert aid.kind == "none" and "UNVERIFIED" in aid.reason
+
+
+def test_family_reunification_law_is_decided_by_the_removal_date():
+    late = C.family_reunification_aid(D(2024, 12, 31), on=D(2025, 2, 1))
+    assert late.kind == "services only" and late.eligible  # AB 429 services, even in 2025
+    assert C.family_reunification_aid(D(2025, 1, 1), on=D(2025, 2, 1)).kind == "cash and services"
+
+
+# --- the good-cause share ------------------------------------------------------------------
+
+def test_explicit_zero_good_cause_share_counts_the_month():
+    d = D(2024, 1, 1)
+    assert not C.month_counts_on_clock("good_cause", d)  # no share given: the month is excused
+    assert C.month_counts_on_clock("good_cause", d, good_cause_share=0.0)  # nothing excused: it counts
+    assert C.month_counts_on_clock("good_cause", d, good_cause_share=0.49)
+    assert not C.month_counts_on_clock("good_cause", d, good_cause_share=0.5)
+    assert C.month_counts_on_clock("participating", d, good_cause_share=0)
+    with pytest.raises(InputError, match="between 0 and 1"):
+        C.month_counts_on_clock("good_cause", d, good_cause_share=1.5)
+    with pytest.raises(InputError, match="number"):
+        C.month_counts_on_clock("good_cause", d, good_cause_share="half")
+
+
+# --- assumed effective dates are marked -------------------------------------------------------
+
+#: Sourced files whose dates are all in the domain brief (the rest of the kit's placeholder
+#: start dates must be listed under ``assumed_dates``).
+START_DATES_SOURCED = {
+    "calworks.time_limit.adult_months": "60 months from 1/1/1998 (facts.md)",
+    "calworks.income.recipient_flat_disregard": "$225 from 1998 (facts.md)",
+}
+KIT_START_DATES = {D(1998, 1, 1), D(2000, 1, 1), D(2002, 1, 1)}
+#: Dates the audit found assumed, that must be marked.
+MUST_BE_MARKED = {
+    "calworks.income.applicant_disregard_per_employed": D(1998, 1, 1),  # $90 from 1998
+    "calworks.family_reunification.ab429_services_days": D(2002, 1, 1),  # AB 429 from 2002
+    "calworks.family_reunification.eligibility": D(2002, 1, 1),
+    "cws.reunification.months_from_entry": D(1998, 1, 1),  # child welfare rules from 1998
+    "calworks.homeless.temporary": (D(2017, 1, 1), "base_daily"),  # homeless assistance amounts from 2017
+}
+
+
+def test_every_assumed_start_date_in_a_sourced_file_is_marked():
+    from linkages.params import all_params, table
+
+    unmarked = []
+    for p in all_params():
+        if p.status != "sourced" or p.name in START_DATES_SOURCED:
+            continue
+        for key in (p.keys() or [None]):
+            for dv in p.history(key):
+                if dv.start in KIT_START_DATES and dv.status == "sourced" and not p.date_is_assumed(dv.start, key):
+                    unmarked.append((p.name, key, dv.start))
+    assert not unmarked, unmarked
+    for name, day in MUST_BE_MARKED.items():
+        day, key = day if isinstance(day, tuple) else (day, None)
+        assert param(name).date_is_assumed(day, key), name
+        assert all(a.why for a in param(name).assumed_dates)
+    t = table()
+    shown = t[t["parameter"] == "calworks.income.applicant_disregard_per_employed"]
+    assert shown["assumed_dates"].str.contains("1998-01-01").all()
+    old = table(on=D(2000, 1, 1))
+    row = old[old["parameter"] == "calworks.income.applicant_disregard_per_employed"].iloc[0]
+    assert row["status"] == "sourced" and row["effective_status"] == "assumption"  # value sourced, date assumed
+    new = table(on=D(2023, 1, 1))
+    assert new[new["parameter"] == "calworks.income.applicant_disregard_per_employed"].iloc[0][
+        "effective_status"] == "sourced"
+
+
+def test_an_assumed_date_must_be_an_effective_date(tmp_path):
+    from linkages.params import load_file
+
+    f = tmp_path / "x.yaml"
+    f.write_text("description: d\nunit: u\nstatus: sourced\nreference: []\n"
+                 "assumed_dates:\n  - date: 1999-01-01\n    why: test\nvalues:\n  1998-01-01: 1\n")
+    with pytest.raises(ParameterError, match="not one of its effective dates"):
+        load_file(f, "x")
