@@ -83,17 +83,50 @@ def port_free(port: int, host: str = HOST) -> bool:
     return True
 
 
+def _render_handler_class():
+    """Voilà's page handler, which also hands the page its ``_xsrf`` cookie.
+
+    When a visitor leaves a page, Voilà's widget manager posts ``/voila/api/shutdown/<kernel>``
+    (``navigator.sendBeacon``) with an ``_xsrf`` field read from ``document.cookie`` — but nothing
+    in standalone Voilà ever sets that cookie, so the server refuses the post (``403 '_xsrf'
+    argument missing from POST``, voila-dashboards/voila#1458) and every kernel a visitor leaves
+    stays alive until the idle cull. Setting the cookie when the page is served lets the page's
+    own shutdown post through jupyter_server's usual checks, unchanged: the Origin must be this
+    server and the form's token must match the cookie. Nothing about xsrf is disabled.
+    """
+    import inspect
+
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class KitVoilaHandler(TornadoVoilaHandler):
+        async def prepare(self, *args, **kwargs):
+            result = super().prepare(*args, **kwargs)
+            if inspect.isawaitable(result):
+                result = await result
+            if not self._finished:
+                self.xsrf_token  # noqa: B018 - the property sets the ``_xsrf`` cookie
+            return result
+
+    return KitVoilaHandler
+
+
 def _kit_voila_class():
-    """Voilà with one more route: ``/`` redirects to the gallery."""
+    """Voilà with one more route (``/`` redirects to the gallery) and pages that carry the
+    ``_xsrf`` cookie their kernel-shutdown post needs (see :func:`_render_handler_class`)."""
     from jupyter_server.utils import url_path_join
     from tornado.web import RedirectHandler
     from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    render_handler = _render_handler_class()
 
     class KitVoila(Voila):
         name = "voila"  # same config files and traitlets section as plain Voilà
 
         def init_handlers(self):
             handlers = super().init_handlers()
+            handlers = [(h[0], render_handler, *h[2:]) if len(h) > 1 and h[1] is TornadoVoilaHandler else h
+                        for h in handlers]
             base = self.server_url or self.base_url or "/"
             if (Path(self.root_dir) / "index.ipynb").exists():
                 target = url_path_join(base, "voila/render/index.ipynb")
