@@ -202,6 +202,28 @@ def test_references_have_addresses():
 # --- slides and handouts -------------------------------------------------------------------------
 
 EXTERNAL = re.compile(r"""(?:<script[^>]+src|<link[^>]+href|@import\s+url)\s*=?\s*\(?["']?https?://""", re.I)
+OUTPUT_IMG = re.compile(r'<div class="jp-RenderedImage jp-OutputArea-output[^"]*"[^>]*>\s*(<img\b[^>]*>)', re.S)
+
+
+def _figure_cells(path: Path) -> int:
+    """Code cells of a module that draw a figure for the reader."""
+    nb = nbformat.read(str(path), as_version=4)
+    return sum(1 for c in nb.cells if c.cell_type == "code" and ("plt.show()" in c.source or "display(fig)" in c.source))
+
+
+def assert_real_figures(html: str, path: Path) -> None:
+    """Every figure of the module is a PNG <img> in a cell output, with alt text; none came out as
+    matplotlib's "<Figure size ...>" text (what Agg prints instead of a picture). The CSS of the
+    page also holds data: images, so only images inside output areas count."""
+    assert "&lt;Figure size" not in html and "<Figure size" not in html, (
+        f"{path.name}: a figure came out as text; the module ran without the inline backend")
+    imgs = OUTPUT_IMG.findall(html)
+    real = [t for t in imgs if re.search(r'src="data:image/png;base64,[A-Za-z0-9+/=\s]{500,}"', t)]
+    want = _figure_cells(path)
+    assert want >= 1 and len(real) == want, f"{path.name}: {len(real)} figure image(s) in the outputs, want {want}"
+    for tag in real:
+        alt = re.search(r'alt="([^"]*)"', tag)
+        assert alt and len(alt.group(1).split()) >= 5, f"{path.name}: a figure image lacks its alt text"
 
 
 @pytest.mark.slow
@@ -210,7 +232,7 @@ def test_handout_builds_offline_with_outputs(tmp_path):
     out = build_handout(path, tmp_path)
     html = out.read_text(encoding="utf-8")
     assert not EXTERNAL.search(html), "the handout asks the network for something"
-    assert "data:image/png;base64" in html, "figures are embedded"
+    assert_real_figures(html, path)
     assert "Check your answer" in html and "Self-check M1.Q1" in html
     assert "MultipleChoice(" not in html, "self-check code (with its answer) stays out of handouts"
     assert "teaching illustrations" in html
@@ -227,7 +249,19 @@ def test_slides_build_offline_through_the_cli(tmp_path):
     assert "Learning objectives" in html and not re.search(r"\.jp-InputArea\s*\{[^}]*display:\s*none", html)
     # ... and the code is not
     assert "MultipleChoice(" not in html and "from linkages" not in html
+    assert_real_figures(html, next(p for p in MODULES if p.name.startswith("00")))
     assert (tmp_path / "index.html").exists()
+
+
+def test_the_figure_check_fails_on_figures_drawn_as_text(tmp_path):
+    """The figure check itself: a module run under Agg (as `make` used to run it) prints
+    "<Figure size ...>" for display(fig) and draws nothing for plt.show(); the check must fail."""
+    path = next(p for p in MODULES if p.name.startswith("00"))
+    with pytest.raises(AssertionError):
+        assert_real_figures("<pre>&lt;Figure size 499.2x441.6 with 1 Axes&gt;</pre>", path)
+    css_only = '<style>.x{background:url("data:image/png;base64,' + "A" * 600 + '")}</style>'
+    with pytest.raises(AssertionError):
+        assert_real_figures(css_only, path)
 
 
 def test_slides_command_says_what_is_wrong(tmp_path, capsys):

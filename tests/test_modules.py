@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from linkages.curriculum import execute, module_paths, notebook_objectives, notebook_selfchecks
+from linkages.curriculum import execute, figure_images, module_paths, notebook_objectives, notebook_selfchecks
 from linkages.selfcheck import MultipleChoice, Numeric, SelfCheckError, parse_number
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,22 +47,33 @@ def test_committed_without_outputs(path):
                 f"{path.name}: strip outputs before committing")
 
 
+def _figure_cells(nb) -> int:
+    return sum(1 for c in nb.cells if c.cell_type == "code" and ("plt.show()" in c.source or "display(fig)" in c.source))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", MODULES, ids=IDS)
 def test_module_runs_top_to_bottom_quickly(path):
+    """As a learner runs it: a fresh kernel with the inline backend (``execute`` forces it,
+    whatever MPLBACKEND the test run has), so drawing every figure counts in the time limit.
+    Times go to build/module_times.json."""
     t0 = time.perf_counter()
     nb = execute(path, timeout=LIMIT_SECONDS)
     took = time.perf_counter() - t0
     TIMES[path.stem] = took
+    images, as_text = figure_images(nb)
     out = ROOT / "build" / "module_times.json"
     out.parent.mkdir(exist_ok=True)
     try:
         known = json.loads(out.read_text()) if out.exists() else {}
     except ValueError:
         known = {}
-    known[path.stem] = round(took, 1)
+    known[path.stem] = {"seconds": round(took, 1), "figures": images}
     out.write_text(json.dumps(known, indent=1, sort_keys=True))
-    print(f"{path.stem}: {took:.1f} s")
+    print(f"{path.stem}: {took:.1f} s, {images} figure(s)")
+    assert as_text == 0 and images == _figure_cells(nb), (
+        f"{path.name}: {images} figure(s) drawn as images and {as_text} as '<Figure size ...>' text; "
+        f"want {_figure_cells(nb)} images")
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, f"{path.name} raised: {errors[0].get('ename')}: {errors[0].get('evalue')}"
     assert took < LIMIT_SECONDS, f"{path.name} took {took:.0f} s (limit {LIMIT_SECONDS} s)"

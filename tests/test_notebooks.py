@@ -1,6 +1,6 @@
-"""Every learner module and simulator notebook runs top to bottom in a fresh kernel, and no
-committed notebook carries outputs or execution counts. (exercises/ notebooks are checked by
-the grading tests.)"""
+"""Every simulator notebook runs top to bottom in a fresh kernel, and no committed notebook
+carries outputs or execution counts. (The learner modules run in tests/test_modules.py, with
+the inline backend and a time limit; exercises/ notebooks are checked by the grading tests.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p for folder in ("notebooks", "simulators") for p in (ROOT / folder).glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "simulators").glob("*.ipynb"))
 TIMEOUT_S = 180
 
 

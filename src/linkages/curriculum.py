@@ -41,6 +41,8 @@ __all__ = [
     "render_module_map",
     "write_module_map",
     "execute",
+    "kernel_env",
+    "figure_images",
     "build_handout",
     "build_slides",
     "slides_main",
@@ -203,16 +205,47 @@ def write_module_map(path: Path | None = None) -> Path:
 
 # --- executing -----------------------------------------------------------------------------
 
+#: The backend a learner's JupyterLab kernel uses: figures become PNG outputs of their cell.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def kernel_env(base: dict | None = None) -> dict:
+    """The environment for a kernel that runs a module *for people* (a handout, a deck, the
+    module tests): the inline backend, whatever the caller's ``MPLBACKEND`` says. Under ``Agg``
+    (a sensible default for scripts and the grader) ``plt.show()`` draws nothing and
+    ``display(fig)`` prints ``<Figure size ...>`` instead of the picture."""
+    import os
+
+    env = dict(os.environ if base is None else base)
+    env["MPLBACKEND"] = INLINE_BACKEND
+    return env
+
+
 def execute(path: Path, timeout: int = 120):
-    """Run a module top to bottom in a fresh kernel; return the executed notebook."""
+    """Run a module top to bottom in a fresh kernel, as a learner's JupyterLab would (inline
+    figures); return the executed notebook."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(str(path), as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(Path(path).parent)}})
-    client.execute()
+    client.execute(env=kernel_env())
     return nb
+
+
+def figure_images(nb) -> tuple[int, int]:
+    """(figures drawn as images, figures that came out as ``<Figure size ...>`` text) in the
+    outputs of an executed notebook."""
+    images = text = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/png" in data or "image/svg+xml" in data:
+                images += 1
+            elif "<Figure size" in str(data.get("text/plain", "")):
+                text += 1
+    return images, text
 
 
 def _drop_widget_views(nb) -> None:
@@ -235,6 +268,16 @@ _OFFLINE_BLOCKS = """
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 """
 
+# Figures carry the module's "*Figure: ...*" alt text (see :func:`_figure_alt`) on the <img>.
+_FIGURE_BLOCK = """
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+ alt="{{ output.metadata.get('kit_alt', 'Figure') | escape_html }}" class="kit-figure">
+</div>
+{%- endblock data_png %}
+"""
+
 _KIT_CSS = """
 body.jp-Notebook { max-width: 62rem; margin: 0 auto; padding: 1rem; }
 .kit-banner { border-left: 6px solid #0072B2; background: #f2f7fb; padding: .6rem 1rem; margin: 1rem 0; }
@@ -242,7 +285,7 @@ body.jp-Notebook { max-width: 62rem; margin: 0 auto; padding: 1rem; }
 """
 
 HANDOUT_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-""" + _OFFLINE_BLOCKS + """
+""" + _OFFLINE_BLOCKS + _FIGURE_BLOCK + """
 {%- block html_head_css -%}<style>""" + _KIT_CSS + """</style>{%- endblock html_head_css -%}
 {%- block body_header -%}
 {{ super() }}
@@ -300,7 +343,7 @@ _DECK_JS = """
 """
 
 SLIDES_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-""" + _OFFLINE_BLOCKS + """
+""" + _OFFLINE_BLOCKS + _FIGURE_BLOCK + """
 {%- block html_head_css -%}<style>""" + _KIT_CSS + _DECK_CSS + """</style>{%- endblock html_head_css -%}
 {% block body_footer %}
 </main>
@@ -361,6 +404,23 @@ def _mark_slides(nb) -> None:
     nb.cells = keep
 
 
+def _figure_alt(nb) -> None:
+    """Give each figure output the alt text of the ``*Figure: ...*`` cell that follows it, so
+    the handout's and the deck's <img> tags carry it too."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        nxt = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+        alt = ""
+        if nxt is not None and nxt.cell_type == "markdown":
+            m = re.match(r"\s*\*Figure:\s*(.+?)\*(?:\s|$)", nxt.source, re.S)
+            if m:
+                alt = " ".join(m.group(1).replace("\\$", "$").split())
+        for out in cell.get("outputs", []):
+            if "image/png" in out.get("data", {}):
+                out.setdefault("metadata", {})["kit_alt"] = alt or "Figure (described in the text below)"
+
+
 def _write(html_text: str, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html_text, encoding="utf-8")
@@ -373,6 +433,7 @@ def build_handout(path: Path, out_dir: Path, nb=None, run: bool = True) -> Path:
 
     nb = copy.deepcopy(nb) if nb is not None else (execute(path) if run else nbformat.read(str(path), as_version=4))
     _drop_widget_views(nb)
+    _figure_alt(nb)
     exp = _exporter(HANDOUT_TEMPLATE, "kit_handout.html.j2")
     body, _ = exp.from_notebook_node(nb, resources={"kit_title": _title(nb, path)})
     return _write(body, Path(out_dir) / f"{path.stem}.html")
@@ -384,6 +445,7 @@ def build_slides(path: Path, out_dir: Path, nb=None, run: bool = True) -> Path:
 
     nb = copy.deepcopy(nb) if nb is not None else (execute(path) if run else nbformat.read(str(path), as_version=4))
     _drop_widget_views(nb)
+    _figure_alt(nb)
     _mark_slides(nb)
     exp = _exporter(SLIDES_TEMPLATE, "kit_slides.html.j2", exclude_input=True)
     body, _ = exp.from_notebook_node(nb, resources={"kit_title": _title(nb, path)})
