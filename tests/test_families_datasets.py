@@ -270,3 +270,136 @@ def test_data_dictionary_documents_every_column_and_parameter_status():
     for name, status in listed.items():
         if not name.endswith("."):
             assert param(name).status == status, name
+
+
+# --- the gaps the audit found: empty tables, ragged rows, infinite amounts, ages, identifiers ---
+
+def _header_only(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("tables, file, column", [
+    (("households",), "households", "household_id"),
+    (("members",), "members", "household_id"),
+    (("households", "members", "activities"), "households", "household_id"),
+])
+def test_a_header_only_table_gets_a_sentence(cast_copy, tables, file, column):
+    for t in tables:
+        _header_only(cast_copy / f"{t}.csv")
+    with pytest.raises(DatasetError) as e:
+        load(cast_copy)
+    msg = str(e.value)
+    assert re.search(rf"{file}\.csv, row 2, column '{column}': there are no rows under the header", msg), msg
+    assert "\n" not in msg and msg.endswith(".")
+
+
+def test_a_header_only_activities_table_is_allowed(cast_copy):
+    _header_only(cast_copy / "activities.csv")
+    assert len(load(cast_copy).activities) == 0
+
+
+def test_an_empty_population_in_memory_gets_a_sentence(cast):
+    from linkages.families import validate
+    from linkages.families.generate import Population
+
+    empty = Population(cast.households.iloc[:0], cast.members.iloc[:0], cast.activities.iloc[:0])
+    with pytest.raises(DatasetError, match=r"row 2, column 'household_id': there are no rows"):
+        validate(empty)
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda cells, n: cells + ["extra"],
+     r"members\.csv, row 4, column 'ssn': the row has 10 values but the header names 9 columns"),
+    (lambda cells, n: cells[:-2],
+     r"members\.csv, row 4, column 'age': the row has only 7 values but the header names 9 columns, so 'age' and"),
+    (lambda cells, n: cells[:-1],
+     r"members\.csv, row 4, column 'ssn': the row has only 8 values .* so 'ssn' is missing"),
+])
+def test_a_ragged_row_gets_a_sentence_with_its_row_and_column(cast_copy, change, expected):
+    f = cast_copy / "members.csv"
+    lines = f.read_text(encoding="utf-8").splitlines()
+    lines[3] = ",".join(change(lines[3].split(","), len(lines[0].split(","))))
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DatasetError) as e:
+        load(cast_copy)
+    assert re.search(expected, str(e.value)), str(e.value)
+
+
+@pytest.mark.parametrize("table, row, column, new, expected", [
+    ("households", 1, "earnings", "inf", r"households\.csv, row 3, column 'earnings': 'inf' is not a number\.$"),
+    ("households", 1, "earnings", "-inf", r"row 3, column 'earnings': '-inf' is not a number\.$"),
+    ("households", 1, "months_on_aid", "inf", r"row 3, column 'months_on_aid': 'inf' is not a whole number\.$"),
+    ("activities", 0, "hours_per_week", "Infinity", r"activities\.csv, row 2, column 'hours_per_week': 'Infinity'"),
+    ("households", 0, "children_ages", "40;5",
+     r"households\.csv, row 2, column 'children_ages': has a child aged 40; a child in the assistance unit is 0 to 18\.$"),
+    ("households", 0, "children_ages", "2;19", r"row 2, column 'children_ages': has a child aged 19"),
+    ("members", 0, "ssn", "912-70-1234", r"members\.csv, row 2, column 'ssn': '912-70-1234' has group 70; .*ITIN"),
+    ("members", 0, "ssn", "987-93-1234", r"row 2, column 'ssn': '987-93-1234' has group 93"),
+    ("members", 0, "ssn", "950-00-1234", r"row 2, column 'ssn': '950-00-1234' has group 00"),
+    ("members", 0, "ssn", "950-12-0000", r"row 2, column 'ssn': '950-12-0000' has serial 0000, which is never used"),
+    ("members", 0, "ssn", "950-12-0001", None),
+    ("members", 0, "ssn", "999-69-9999", None),
+])
+def test_values_the_audit_found_loading_are_refused(cast_copy, table, row, column, new, expected):
+    _edit(cast_copy / f"{table}.csv", row, column, new)
+    if expected is None:
+        load(cast_copy)
+        return
+    with pytest.raises(DatasetError) as e:
+        load(cast_copy)
+    assert re.search(expected, str(e.value)), str(e.value)
+
+
+def test_children_ages_must_agree_with_the_members_table(cast_copy):
+    m = pd.read_csv(cast_copy / "members.csv", dtype=str, keep_default_na=False)
+    hh = pd.read_csv(cast_copy / "households.csv", dtype=str, keep_default_na=False)
+    first = hh["household_id"].iloc[0]
+    kid = m.index[(m["household_id"] == first) & (m["role"] == "child")][0]
+    ages = sorted(int(a) for a in hh["children_ages"].iloc[0].split(";"))
+    other = next(a for a in range(1, 17) if a not in ages and a <= int(hh["parent_age"].iloc[0]) - 16)
+    _edit(cast_copy / "members.csv", kid, "age", str(other))
+    with pytest.raises(DatasetError) as e:
+        load(cast_copy)
+    assert re.search(rf"households\.csv, row 2, column 'children_ages': lists {hh['children_ages'].iloc[0]}, but "
+                     rf".*members\.csv lists children aged", str(e.value)), str(e.value)
+
+
+def test_every_generated_identifier_passes_the_range_check():
+    from linkages.families.schema import _ssn_problem
+
+    pop = generate(3000, seed=5)
+    assert _ssn_problem(pop.members["ssn"], "members.csv") is None
+    assert pop.members["ssn"].notna().sum() > 2000
+
+
+# --- the checked fast loader ------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["cast", "caseload"])
+def test_load_checked_gives_the_same_tables_as_load(name):
+    from linkages.families import load_checked
+
+    fast, full = load_checked(name), load(name)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(getattr(fast, t), getattr(full, t))
+
+
+def test_load_checked_validates_when_a_file_does_not_match(cast_copy, tmp_path, monkeypatch):
+    from linkages.families import io, load_checked
+
+    calls = []
+    real = io.load
+    monkeypatch.setattr(io, "load", lambda x: calls.append(x) or real(x))
+    load_checked("cast")
+    assert calls == []  # the committed files match: no validation
+    # a copy with its own checksums: the fast path; then an edit: the full check and its sentence
+    sums = tmp_path / "SHA256SUMS"
+    sums.write_text(checksums(tmp_path), encoding="utf-8")
+    load_checked(cast_copy, sums=sums)
+    assert calls == []
+    _edit(cast_copy / "households.csv", 0, "region", "3")
+    with pytest.raises(DatasetError, match=r"row 2, column 'region': 3 is not one of 1, 2\.$"):
+        load_checked(cast_copy, sums=sums)
+    assert calls == [cast_copy]
+    # a folder the checksums do not cover is always validated
+    load_checked(DATASETS / "cast", sums=tmp_path / "missing")
+    assert len(calls) == 2

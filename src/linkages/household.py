@@ -8,9 +8,15 @@ them; the rules explorer builds one from what a visitor types.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field, replace
 
-__all__ = ["Household", "Child", "WORK_STATUSES", "InputError"]
+__all__ = ["Household", "Child", "WORK_STATUSES", "InputError", "MAX_CHILD_AGE"]
+
+#: The oldest a child in the assistance unit can be (a definition the rules and the dataset loader
+#: share: CalWORKs aids children to 18 — an 18-year-old still in school — and the generator draws
+#: children up to 17).
+MAX_CHILD_AGE = 18
 
 #: A month's welfare-to-work status for one adult.
 WORK_STATUSES = ("participating", "exempt", "non_compliant", "sanctioned", "good_cause")
@@ -51,9 +57,11 @@ class Household:
         if self.adults not in (0, 1, 2):
             problems.append(f"a household has 0, 1 or 2 caretaker adults, not {self.adults}")
         for age in self.children_ages:
-            if not 0 <= age <= 18:
-                problems.append(f"a child aged {age} is outside 0–18, the ages CalWORKs aids")
-        if self.earnings < 0:
+            if not 0 <= age <= MAX_CHILD_AGE:
+                problems.append(f"a child aged {age} is outside 0–{MAX_CHILD_AGE}, the ages CalWORKs aids")
+        if not math.isfinite(self.earnings):
+            problems.append("earnings must be an amount of money, not infinite or missing")
+        elif self.earnings < 0:
             problems.append(f"earnings cannot be negative (got {self.earnings:,.0f})")
         if not 0 <= self.employed_persons <= self.adults + len(self.children_ages):
             problems.append("more people employed than there are in the household")

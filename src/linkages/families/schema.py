@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
-from ..household import WORK_STATUSES
+from ..household import MAX_CHILD_AGE, WORK_STATUSES
 from ..params import param, value
 from .activities import ACTIVITY_COLUMNS, WTW_STATUSES, catalogue
 from .households import BARRIERS, COMPONENTS, DEFAULT_AS_OF, REMOVAL_COMPONENTS
@@ -199,6 +199,42 @@ def explain_error(exc: BaseException, file: str = "the file") -> str:
 
 # --- coherence across columns and tables ----------------------------------------------------
 
+def _ranges(rs) -> str:
+    return ", ".join(f"{lo}–{hi}" if lo != hi else f"{lo}" for lo, hi in rs)
+
+
+def _ssn_problem(ssn: pd.Series, file: str) -> str | None:
+    """The first synthetic identifier outside the ranges the generator uses
+    (``families.synthetic_ssn``: a never-issued 9xx area, a group no IRS number uses, a serial
+    that is not 0000), as a sentence, or ``None``."""
+    p = param("families.synthetic_ssn")
+    a0, a1 = int(p.at(DEFAULT_AS_OF, "area_min")), int(p.at(DEFAULT_AS_OF, "area_max"))
+    s0, s1 = int(p.at(DEFAULT_AS_OF, "serial_min")), int(p.at(DEFAULT_AS_OF, "serial_max"))
+    groups = [(int(lo), int(hi)) for lo, hi in p.at(DEFAULT_AS_OF, "groups")]
+    have = ssn.notna().to_numpy()
+    if not have.any():
+        return None
+    text = ssn.where(ssn.notna(), "000-00-0000").astype(str)
+    area = text.str.slice(0, 3).astype(int).to_numpy()
+    group = text.str.slice(4, 6).astype(int).to_numpy()
+    serial = text.str.slice(7, 11).astype(int).to_numpy()
+    ok_group = np.zeros(len(text), bool)
+    for lo, hi in groups:
+        ok_group |= (group >= lo) & (group <= hi)
+    checks = [
+        ((area < a0) | (area > a1), lambda i: f"has area {area[i]:03d}; synthetic identifiers use only the areas "
+                                              f"{a0}–{a1}, which are never issued as SSNs"),
+        (~ok_group, lambda i: f"has group {group[i]:02d}; synthetic identifiers use only the groups {_ranges(groups)}, "
+                              f"which no real SSN in this area nor any IRS number (ITIN, ATIN, IRSN) uses"),
+        ((serial < s0) | (serial > s1), lambda i: f"has serial {serial[i]:04d}, which is never used"),
+    ]
+    for bad, say in checks:
+        i = _first(have & bad)
+        if i is not None:
+            return f"{file}, {row_label(i)}, column 'ssn': {_show(ssn.iloc[i])} {say(i)}."
+    return None
+
+
 def _first(mask: pd.Series | np.ndarray) -> int | None:
     hits = np.flatnonzero(np.asarray(mask, dtype=bool))
     return int(hits[0]) if hits.size else None
@@ -220,6 +256,8 @@ def coherence_problem(tables: dict[str, pd.DataFrame], files: dict[str, str]) ->
     cal, cws = hh["in_calworks"].to_numpy(bool), hh["in_cws"].to_numpy(bool)
     gap = int(param("families.parent_age").at(DEFAULT_AS_OF, "min_gap_to_child"))
     rules = [
+        ("children_ages", max_age > MAX_CHILD_AGE,
+         lambda i: f"has a child aged {max_age[i]}; a child in the assistance unit is 0 to {MAX_CHILD_AGE}"),
         ("n_children", n_ages != hh["n_children"].to_numpy(),
          lambda i: f"says {hh['n_children'].iloc[i]} children but children_ages lists {n_ages[i]}"),
         ("youngest_age", min_age != hh["youngest_age"].to_numpy(),
@@ -273,6 +311,17 @@ def coherence_problem(tables: dict[str, pd.DataFrame], files: dict[str, str]) ->
             return (f"{f}, {row_label(i)}, column '{col}': says {hh[col].iloc[i]}, but {fm} lists {have[i]} "
                     f"{role}{'ren' if role == 'child' and have[i] != 1 else '' if have[i] == 1 else 's'} "
                     f"for household {_show(ids[i])}.")
+    kids = m.loc[m["role"] == "child", ["household_id", "age"]].sort_values(["household_id", "age"], kind="stable")
+    listed = kids.groupby("household_id", sort=False)["age"].agg(tuple).reindex(ids)
+    stated = ages.map(lambda a: tuple(sorted(int(x) for x in a)))
+    i = _first(listed.to_numpy(dtype=object) != stated.to_numpy(dtype=object))
+    if i is not None:
+        shown = ", ".join(map(str, listed.iloc[i]))
+        return (f"{f}, {row_label(i)}, column 'children_ages': lists {hh['children_ages'].iloc[i]}, but {fm} lists "
+                f"children aged {shown} for household {_show(ids[i])}.")
+    problem = _ssn_problem(ssn, fm)
+    if problem:
+        return problem
     first_adult_age = m[m["role"] == "adult"].groupby("household_id")["age"].first()
     older = m["household_id"].map(first_adult_age)
     i = _first((m["role"] == "child") & (m["age"] > older - gap))
