@@ -6,6 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from linkages.params import value
 from linkages.rules import calworks as C
 from linkages.rules import cws as W
 from linkages.simulate import EVENTS, LEVERS, STATUS, Scenario, simulate
@@ -34,18 +35,58 @@ def test_no_one_is_sanctioned_in_a_month_they_met_their_hours(lv, seed):
     assert (r["status"] == SA).any()  # the property is not vacuous
 
 
+def _timed_out_before(r) -> np.ndarray:
+    """[month, household]: the adults had timed out before that month's grant (the engine's rule:
+    on aid with the clock at the limit, from the start or any earlier month)."""
+    limit0 = C.adult_time_limit(START)
+    out = np.zeros_like(r["on_aid"])
+    out[0] = HH["in_calworks"].to_numpy(bool) & (HH["clock_months_used"].to_numpy() >= limit0)
+    limits = np.array([C.adult_time_limit(d) for d in r.dates])[:, None]
+    hit = r["on_aid"] & (r["clock"] >= limits)
+    out[1:] = out[0] | np.logical_or.accumulate(hit, axis=0)[:-1]
+    return out
+
+
 @SETTINGS
 @given(levers, seeds)
-def test_grant_never_negative_nor_above_map(lv, seed):
+def test_grant_is_at_most_the_map_of_the_unit_actually_aided(lv, seed):
+    """The grant never exceeds the MAP of the assistance unit aided that month: a sanctioned adult
+    is out of the unit (``persons_removed_per_sanctioned_adult``), timed-out adults are out, and
+    removed children are out unless family-reunification cash keeps them in. Where no child is
+    removed, the grant is exactly MAP(unit) less countable earnings — so an engine that forgot
+    the sanction cut (or paid the whole household) fails here."""
     r = run(lv, seed)
     g = r["grant"]
     assert (g >= 0).all()
+    assert (g[~r["on_aid"]] == 0).all()
     region = HH["county"].map(lambda c: C.region(c)).to_numpy()
     ex = HH["exempt_map"].astype(int).to_numpy()
-    full = np.minimum(HH["n_children"].to_numpy() + HH["n_adults"].to_numpy(), 10)
+    kids, adults = HH["n_children"].to_numpy(), HH["n_adults"].to_numpy()
+    earn = HH["earnings"].fillna(0).to_numpy(float)
+    gone = _timed_out_before(r)
+    sanctioned = r["status"] == SA
+    out0 = np.where(HH["cw_component"].isin(["family_reunification", "permanency"]).to_numpy(),
+                    HH["children_removed"].fillna(0).to_numpy(), 0)
+    out_before = np.vstack([out0[None, :], r["kids_out"][:-1]])  # children out when the grant is set
+    checked_cut = 0
     for t, d in enumerate(r.dates):
-        assert (g[t] <= C.map_table(d)[region, ex, full] + 1e-9).all()
-    assert (g[~r["on_aid"]] == 0).all()
+        removed = int(value("calworks.sanction.persons_removed_per_sanctioned_adult", d))
+        adults_au = np.where(gone[t], 0, adults - removed * sanctioned[t])
+        cap = int(value("calworks.map.max_au_size", d))
+        table = C.map_table(d)
+        # upper bound: every child counted (family-reunification cash may keep removed ones in the unit)
+        most = table[region, ex, np.minimum(np.maximum(kids + adults_au, 0), cap)]
+        on = r["on_aid"][t]
+        assert (g[t][on] <= most[on] + 1e-9).all(), t
+        # exact where no child is removed
+        home = on & (out_before[t] == 0)
+        unit = np.minimum(np.maximum(kids + adults_au, 0), cap)
+        counted = earn if value("calworks.sanction.sanctioned_income_counts", d) else np.where(sanctioned[t], 0.0, earn)
+        expect = C.grant_from(table[region, ex, unit], C.countable_earnings(counted, d))
+        assert np.allclose(g[t][home], expect[home]), t
+        checked_cut += int((home & sanctioned[t] & (expect < table[region, ex, np.minimum(kids + adults, cap)]
+                                                    - C.countable_earnings(earn, d) - 1e-9)).sum())
+    assert checked_cut > 0  # sanctioned months where the cut is visible were checked
 
 
 @SETTINGS
