@@ -32,6 +32,11 @@ c.GenerateFeedback.preprocessors = [
     "linkages.grading.feedback.PlainFeedback",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# ... and pages that work offline: nbgrader's feedback template loads MathJax from a CDN; the
+# kit's template folder, searched first, replaces that one macro with nothing.
+from linkages.grading.feedback import offline_template_dirs  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = offline_template_dirs()
 
 # On a JupyterHub with the nbgrader exchange (see HUB.md), point this at the shared exchange:
 # c.Exchange.root = "/srv/nbgrader/exchange"

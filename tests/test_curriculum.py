@@ -75,23 +75,24 @@ def _grade_ids(folder: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("mod", MAP["modules"], ids=[m["id"] for m in MAP["modules"]])
-def test_every_objective_maps_to_an_exercise_once_its_assignment_exists(mod):
-    """Each objective lists the nbgrader questions (grade ids) that exercise it, or says in
-    ``exercise_gap`` why there is none yet; the welcome has no graded assignment."""
+def test_every_objective_maps_to_a_self_check_and_an_exercise(mod):
+    """Each objective of modules 1-8 lists the nbgrader questions (grade ids) that exercise it,
+    and each listed question exists; the welcome has no graded assignment. (No escape hatch: an
+    objective without an exercise fails.)"""
     if mod["number"] == 0:
+        assert not mod.get("assignment")
         return
     folder = _assignment_for(mod["number"])
-    if folder is None:
-        assert not mod.get("assignment"), f"{mod['id']} names an assignment that is not in exercises/source/"
-        pytest.skip(f"the assignment for module {mod['number']} has not landed yet")
+    assert folder is not None, f"module {mod['number']} has no assignment in exercises/source/"
     assert mod.get("assignment") == folder.name, (
         f"{mod['id']}: set assignment: {folder.name} in module_map.yaml and map its questions to objectives")
     ids = _grade_ids(folder)
     mapped = set()
     for obj in mod["objectives"]:
         exercises = obj.get("exercises") or []
-        assert exercises or obj.get("exercise_gap"), (
-            f"{obj['id']} has no exercise in {folder.name}: list its question ids, or explain in exercise_gap")
+        assert obj.get("selfchecks"), f"{obj['id']} has no self-check"
+        assert "exercise_gap" not in obj, f"{obj['id']}: exercise_gap is not accepted; add an exercise"
+        assert exercises, f"{obj['id']} has no exercise in {folder.name}: add a question and list its id"
         for ex in exercises:
             # "q2" is a question of this module's assignment; "m6_financing:q2" one of another
             where, _, qid = ex.rpartition(":")

@@ -121,11 +121,35 @@ BROKEN = {  # learner -> (answers, how the notebook is broken)
 STOPPED = ("looper", "chatter")
 
 
+# what a browser fetches (or follows) from another host: src/href/action attributes, CSS url()
+# and @import, with http(s) or protocol-relative addresses; and any CDN by name
+OUTSIDE = re.compile(r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*|url\(\s*["']?|@import\s+["']?)"""
+                     r"""(?:https?:)?//|cdnjs|cdn\.jsdelivr|unpkg\.com|mathjax\.org""", re.I)
+
+
+def outside_urls(page: str) -> list[str]:
+    """The places where a page would ask another host for something (a stylesheet's licence
+    comment naming a web site asks for nothing)."""
+    return [page[max(0, m.start() - 40): m.end() + 60] for m in OUTSIDE.finditer(page)]
+
+
+def test_the_outside_url_check_finds_what_a_browser_would_fetch():
+    nbgrader_feedback = '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js"> </script>'
+    for page in (nbgrader_feedback, "<link rel='stylesheet' href='//fonts.example.org/a.css'>",
+                 "<style>@import url(http://x.org/a.css)</style>", '<img src="http://x.org/a.png">',
+                 "<a href='https://example.org'>more</a>"):
+        assert outside_urls(page), page
+    assert not outside_urls("<style>/*! Bootstrap v3.3.4 (http://getbootstrap.com) */</style><img src='data:image/png;base64,AA'>")
+
+
 @pytest.fixture(scope="module")
 def graded_cohort(tmp_path_factory):
+    """Every assignment: learners ``solutions``, ``blank`` and ``wrongK`` (each typical wrong answer
+    of the specs), graded in parallel as `linkages grade` does, plus broken m1 notebooks (the
+    broken learners hand in m1 only: their other assignments are not submitted)."""
     root = tmp_path_factory.mktemp("cohort") / "course"
-    c = make_course(root, ["m1_calworks", "m4_case_planning"])
-    subs = coverage_cohort(c, ["m1_calworks", "m4_case_planning"])
+    c = make_course(root, ALL)
+    subs = coverage_cohort(c, ALL)
     spec = authoring.load_spec(c.root / "authoring" / "m1_calworks.py")
     for who, (answers, how) in BROKEN.items():
         choices = {q: ("blank" if answers == "blank" else "solution") for q in spec.answers()}
@@ -149,9 +173,19 @@ def test_cohort_output_names_every_learner_and_stops_only_the_loop(graded_cohort
 def test_solutions_full_blank_zero_wrong_answers_partial_credit(graded_cohort):
     c, subs, _ = graded_cohort
     got = auto_by_question(scores(c))
+    assert {sub.assignment for sub in subs} == set(ALL) and len(ALL) == 8
     for sub in subs:
         for q, want in sub.expected.items():
             assert got[(sub.student, sub.assignment, q)] == pytest.approx(want), (sub.student, sub.assignment, q)
+    for a in ALL:  # the solutions score every point, the blank none, and each assignment has partial credit
+        spec = authoring.load_spec(c.root / "authoring" / f"{a}.py")
+        top = sum(v for q, v in spec.points().items() if q in spec.answers())
+        assert sum(got[("solutions", a, q)] for q in spec.answers()) == pytest.approx(top), a
+        assert sum(got[("blank", a, q)] for q in spec.answers()) == 0, a
+        partial = [(got[(w.student, a, q)], spec.points()[q]) for w in subs
+                   if w.assignment == a and w.student.startswith("wrong")
+                   for q in spec.answers() if w.choices[q].startswith("wrong")]
+        assert any(0 < x < top_q for x, top_q in partial), f"{a}: no typical wrong answer earns partial credit"
     s = scores(c)
     written = s[s.kind == "written"].set_index(["student", "assignment"])
     assert (written.loc["solutions"].needs_marking).all()  # answered: waits for a trainer
@@ -201,22 +235,36 @@ def test_a_stopped_notebook_is_flagged_zero_and_told_why(graded_cohort, who):
 
 def test_feedback_csv_and_cohort_report(graded_cohort):
     c, subs, _ = graded_cohort
-    src = nbformat.read(str(COURSE / "source" / "m1_calworks" / "m1_calworks.ipynb"), as_version=4)
-    leaks = hidden_lines(src)
+    leaks = {a: hidden_lines(nbformat.read(str(COURSE / "source" / a / f"{a}.ipynb"), as_version=4)) for a in ALL}
     for sub in subs:
         page = (c.feedback / sub.student / sub.assignment / f"{sub.assignment}.html").read_text(encoding="utf-8")
         assert "Traceback (most recent call last)" not in page and "BEGIN HIDDEN" not in page
-        if sub.assignment == "m1_calworks":
-            assert not any(json.dumps(x)[1:-1] in page for x in leaks)
+        assert not any(json.dumps(x)[1:-1] in page for x in leaks[sub.assignment]), (sub.student, sub.assignment)
     blank = (c.feedback / "blank" / "m1_calworks" / "m1_calworks.html").read_text(encoding="utf-8")
     assert "does not exist yet" in blank
+    # every page the pipeline wrote works offline: no MathJax from a CDN, no outside host at all
+    pages = sorted(p for folder in (c.feedback, c.reports) for p in folder.rglob("*.html"))
+    assert len(pages) >= len(subs) + 1
+    for p in pages:
+        found = outside_urls(p.read_text(encoding="utf-8"))
+        assert not found, f"{p.relative_to(c.root)} names another host: {found[0]!r}"
     with open(c.reports / "grades.csv", newline="", encoding="utf-8") as f:
         grades = list(csv.DictReader(f))
-    sol = {(g["student_id"], g["assignment"]): float(g["score"]) for g in grades}
-    assert sol[("solutions", "m1_calworks")] == 9 and sol[("blank", "m1_calworks")] == 0
+    row = {(g["student_id"], g["assignment"]): g for g in grades}
+    assert len(grades) == len({g["student_id"] for g in grades}) * len(ALL)
+    for a in ALL:
+        spec = authoring.load_spec(c.root / "authoring" / f"{a}.py")
+        top = sum(v for q, v in spec.points().items() if q in spec.answers())
+        assert float(row[("solutions", a)]["score"]) == pytest.approx(top)  # written answers not marked yet
+        assert float(row[("blank", a)]["score"]) == 0 and row[("blank", a)]["status"] == "submitted"
+    assert float(row[("solutions", "m1_calworks")]["score"]) == 9
+    # the broken learners handed in m1 only: their other assignments are "not submitted", not 0
+    for who in BROKEN:
+        assert row[(who, "m1_calworks")]["status"] == "submitted"
+        for a in ALL[1:]:
+            assert row[(who, a)]["status"] == "not submitted" and row[(who, a)]["score"] == "", (who, a)
     report = (c.reports / "cohort_report.html").read_text(encoding="utf-8")
     assert re.search(r"<img src='data:image/png;base64,[^']+' alt='Bar chart of \d+ auto-graded questions", report)
-    assert "http://" not in report and "https://" not in report
     assert "wait for marking" in report and "looper" in report
     timings = pd.read_csv(c.reports / "timings.csv")
     assert set(timings.status) == {"graded", "timed_out"}
@@ -277,6 +325,7 @@ def test_selfgrade_gives_the_graders_score_without_showing_hidden_checks(tmp_pat
     src = nbformat.read(str(COURSE / "source" / "m4_case_planning" / "m4_case_planning.ipynb"), as_version=4)
     assert not any(json.dumps(x)[1:-1] in page + r.stdout for x in hidden_lines(src))
     assert "Still double-booked" in page  # a visible check's message, in words
+    assert not outside_urls(page), "the self-grade page asks another host for something"
     assert nb_path.read_bytes() == before  # the learner's file is untouched
     r = linkages("selfgrade", str(nb_path), "--visible-only")
     assert "(visible checks only)" in r.stdout

@@ -278,11 +278,23 @@ def test_collect_from_a_folder_and_an_lms_zip(tmp_path):
         f.writestr("bob/m1_calworks/m1_calworks.ipynb", "{}")
         f.writestr("__MACOSX/._bob.ipynb", "junk")
         f.writestr("notes.ipynb", "{}")
+        f.writestr("doejane_12345_67890_m1_calworks.pdf", "%PDF")  # handed in instead of the notebook
+        f.writestr("bob/m1_calworks/cast_plans.csv", "a,b")  # the assignment's own data file
+        f.writestr("bob/.DS_Store", "junk")
+    (course / "source" / "m1_calworks" / "cast_plans.csv").write_text("a,b")
     rep = collect(z, c)
     placed = {(w, a) for w, a, _, _ in rep.placed}
     assert placed == {("doejane", "m1_calworks"), ("jane_doe", "m4_case_planning"), ("bob", "m1_calworks")}
     assert json.loads((course / "submitted" / "doejane" / "m1_calworks" / "m1_calworks.ipynb").read_text()) == {"newer": 1}
-    assert len(rep.replaced) == 1 and [f for f, _ in rep.skipped] == ["notes.ipynb"]
+    # every file that could not be placed is listed, with why; files the computer made are counted
+    assert len(rep.replaced) == 1
+    skipped = dict(rep.skipped)
+    assert sorted(skipped) == ["bob/m1_calworks/cast_plans.csv", "doejane_12345_67890_m1_calworks.pdf", "notes.ipynb"]
+    assert "not a notebook" in skipped["doejane_12345_67890_m1_calworks.pdf"]
+    assert "data file" in skipped["bob/m1_calworks/cast_plans.csv"]
+    text = "\n".join(rep.sentences())
+    assert "Left out doejane_12345_67890_m1_calworks.pdf: it is not a notebook" in text
+    assert "Left out 2 file(s) made by the computer" in text
     folder = tmp_path / "inbox" / "carla"
     folder.mkdir(parents=True)
     (folder / "m4_case_planning.ipynb").write_text("{}")

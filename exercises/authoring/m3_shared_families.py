@@ -133,6 +133,47 @@ ASSIGNMENT = Assignment("m3_shared_families", "Shared families", 3, [
     """, hidden="""
         assert most_clashes == "CAST-000003"
     """, about="the family"),
+    text("q5_prompt", """
+        ## Question 5 — each program is the other's prevention partner (3 points)
+
+        The planners of Linkages wrote: *"CalWORKs is a primary prevention program for child
+        welfare and CWS is an antipoverty program."* For each kind of help below, say which way it
+        works: `"A"` when CalWORKs help keeps the family's income, child care or housing steady,
+        which lowers the risk that the children need protecting; `"B"` when a child welfare
+        service removes a barrier that keeps the parent from work.
+
+        - a. Linh's sanction is resolved and her full grant is paid again.
+        - b. Tasha's substance use treatment, in her child welfare case plan.
+        - c. Temporary homeless assistance for Guadalupe's family when they lose their apartment.
+        - d. Linh's counseling for depression, in her child welfare case plan.
+
+        Store a dictionary `partners = {"a": ..., "b": ..., "c": ..., "d": ...}` with `"A"` or
+        `"B"` for each. Then: Puls et al. (2021) found that each extra $1,000 of benefit spending
+        per person in poverty went with 4.3% fewer maltreatment reports across states. Is that a
+        measured effect of Linkages? Store `True` or `False` in `puls_measures_linkages`.
+    """),
+    answer("q5", """
+        partners = {"a": "A", "b": "B", "c": "A", "d": "B"}
+        puls_measures_linkages = False
+    """, wrong=[
+        # the two directions swapped: which program gives the help, not what it prevents for the other
+        ('partners = {"a": "B", "b": "A", "c": "B", "d": "A"}\npuls_measures_linkages = False', 1),
+        # an association across states read as Linkages' own effect
+        ('partners = {"a": "A", "b": "B", "c": "A", "d": "B"}\npuls_measures_linkages = True', 2),
+    ]),
+    tests("q5", "partners", 2, """
+        assert isinstance(partners, dict) and sorted(partners) == ["a", "b", "c", "d"], \\
+            'partners should be a dictionary with the keys "a", "b", "c" and "d".'
+        assert all(str(v).strip().upper() in ("A", "B") for v in partners.values()), 'Each value should be "A" or "B".'
+    """, hidden="""
+        expected = {"a": "A", "b": "B", "c": "A", "d": "B"}
+        float(sum(str(partners[k]).strip().upper() == v for k, v in expected.items()) / 2)
+    """, about="half a point each"),
+    tests("q5", "evidence", 1, """
+        assert isinstance(puls_measures_linkages, bool), "puls_measures_linkages should be True or False."
+    """, hidden="""
+        assert puls_measures_linkages is False
+    """, about="association or effect"),
     text("w3_prompt", """
         ## Written answer — Tasha's week, in her words to both workers (4 points)
 

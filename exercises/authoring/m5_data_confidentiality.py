@@ -140,6 +140,52 @@ ASSIGNMENT = Assignment("m5_data_confidentiality", "Data systems and confidentia
     """, hidden="""
         assert answer_q4.strip().lower() == "b"
     """, about="the letter"),
+    text("q5_prompt", """
+        ## Question 5 — where the records are, and how counties find shared families (2 points)
+
+        Which statewide system holds each program's case records today? Store
+        `systems = {"CalWORKs": ..., "child welfare": ...}` with the system's name as the module
+        writes it (for example `"LEADER"`).
+
+        Then: which of these do California counties use to find the families both programs serve?
+        Store the numbers of **all** that apply, as a list, in `ways`.
+
+        1. Intake clerks who ask at the first appointment.
+        2. A CalWORKs liaison working from the child welfare office.
+        3. Social workers who know the family.
+        4. An automated data match of the two programs' systems.
+        5. A flag that CalSAWS sets by itself on every family known to child welfare.
+        6. Reading the juvenile court's case file on every CalWORKs family.
+    """),
+    answer("q5", """
+        systems = {"CalWORKs": "CalSAWS", "child welfare": "CWS/CMS"}
+        ways = [1, 2, 3, 4]
+    """, wrong=[
+        # one of the three systems CalSAWS replaced (the last counties moved in October 2023)
+        ('systems = {"CalWORKs": "CalWIN", "child welfare": "CWS/CMS"}\nways = [1, 2, 3, 4]', 1.5),
+        # neither system flags shared families by itself
+        ('systems = {"CalWORKs": "CalSAWS", "child welfare": "CWS/CMS"}\nways = [1, 2, 3, 4, 5]', 1.75),
+    ]),
+    tests("q5", "systems", 1, """
+        assert isinstance(systems, dict) and sorted(systems) == ["CalWORKs", "child welfare"], \\
+            'systems should be a dictionary with the keys "CalWORKs" and "child welfare".'
+        assert all(isinstance(v, str) and v.strip() for v in systems.values()), "Give each system's name as text."
+    """, hidden="""
+        def norm(name):
+            return "".join(ch for ch in str(name).lower() if ch.isalnum())
+
+
+        # CWS-CARES is replacing CWS/CMS; the year it goes live is not confirmed, so either counts
+        float((norm(systems["CalWORKs"]) == "calsaws") / 2
+              + (norm(systems["child welfare"]) in ("cwscms", "cwscares")) / 2)
+    """, about="half a point each"),
+    tests("q5", "ways", 1, """
+        assert isinstance(ways, (list, tuple, set)) and ways, "ways should be a list of numbers, like [1, 2]."
+        assert all(w in (1, 2, 3, 4, 5, 6) for w in ways), "Use the numbers 1 to 6."
+    """, hidden="""
+        chosen = set(ways)
+        float(max(0, len(chosen & {1, 2, 3, 4}) - len(chosen & {5, 6})) / 4)
+    """, about="a quarter point for each way, less one for each wrong one"),
     text("w5_prompt", """
         ## Written answer — telling a parent what is shared (4 points)
 

@@ -110,6 +110,61 @@ ASSIGNMENT = Assignment("m6_financing", "Flexible financing", 6, [
     """, hidden="""
         assert abs(net_saving - 3020) < 0.5
     """, about="the net saving"),
+    text("q4_prompt", """
+        ## Question 4 — does the conclusion survive the assumptions? (3 points)
+
+        The two child-months of foster care avoided in Question 3 are a hope, not a fact. Suppose
+        the same coordination (six months of pooled services plus 3 staff hours a month) avoids
+        only **1** child-month. Its net saving is then positive, but every cost is an assumption.
+        Test it: work out the net saving with one assumption at a time **halved** and
+        **doubled**, the others as the kit has them:
+
+        - the cost of a foster care child-month: `"foster half"`, `"foster double"`;
+        - the cost of pooled services per family-month: `"pooled half"`, `"pooled double"`.
+
+        Store the four net savings (dollars) in a dictionary `sensitivity` with those keys, and in
+        `survives` whether the conclusion "coordination pays for itself" holds in all four cases
+        (`True` or `False`).
+    """),
+    answer("q4", """
+        foster = param("model.cost.foster_care_child_month_usd").at(ON)
+        staff = param("model.cost.staff_hour_usd").at(ON)
+        pooled = param("model.levers.pooled_funding").at(ON, "cost_per_family_month_usd")
+
+
+        def net(foster_cost, pooled_cost, months_avoided=1):
+            return months_avoided * foster_cost - 6 * (pooled_cost + 3 * staff)
+
+
+        sensitivity = {
+            "foster half": net(foster / 2, pooled),
+            "foster double": net(foster * 2, pooled),
+            "pooled half": net(foster, pooled / 2),
+            "pooled double": net(foster, pooled * 2),
+        }
+        survives = all(v > 0 for v in sensitivity.values())
+    """, wrong=[
+        # the whole coordination cost halved and doubled (staff time too), not the pooled services alone
+        ('sensitivity = {"foster half": -730, "foster double": 3020, "pooled half": 1510, "pooled double": -1460}\n'
+         "survives = False", 2),
+        # the central case read as the answer: it saves money, so the conclusion "survives"
+        ('sensitivity = {"foster half": -730, "foster double": 3020, "pooled half": 970, "pooled double": -380}\n'
+         "survives = True", 2),
+    ]),
+    tests("q4", "values", 2, """
+        assert isinstance(sensitivity, dict) and sorted(sensitivity) == [
+            "foster double", "foster half", "pooled double", "pooled half"], \\
+            'sensitivity should be a dictionary with the keys "foster half", "foster double", "pooled half" and "pooled double".'
+        assert all(isinstance(v, (int, float)) for v in sensitivity.values()), "Each value should be dollars, a number."
+    """, hidden="""
+        expected = {"foster half": -730, "foster double": 3020, "pooled half": 970, "pooled double": -380}
+        float(sum(abs(sensitivity[k] - v) < 0.5 for k, v in expected.items()) / 2)
+    """, about="half a point each"),
+    tests("q4", "verdict", 1, """
+        assert isinstance(survives, bool), "survives should be True or False."
+    """, hidden="""
+        assert survives is False
+    """, about="the verdict"),
     text("w6_prompt", """
         ## Written answer — a request to the fiscal officer (4 points)
 

@@ -23,8 +23,11 @@ ASSIGNMENT = Assignment("m8_outcomes", "Measuring outcomes and planning for your
 
         from linkages.grading import check
         from linkages.params import param
+        from linkages.survey import catalogue, next_steps
 
         outcomes = pd.read_csv("outcome_table.csv").set_index("key")
+        # the self-assessment's readiness items (Question 5): id, Road Map step and what it asks
+        items = pd.DataFrame([{"id": i.id, "step": i.step, "text": i.text} for i in catalogue().items])
         # `better` says which way is better for each measure: "higher", "lower", or empty (neither)
         outcomes[["measure", "baseline", "scenario", "difference", "difference_low", "difference_high", "better"]]
     """),
@@ -135,6 +138,50 @@ ASSIGNMENT = Assignment("m8_outcomes", "Measuring outcomes and planning for your
     """, hidden="""
         assert abs(net_saving - 920115) <= 1
     """, about="the net"),
+    text("q5_prompt", """
+        ## Question 5 — the county's self-assessment and its next steps (3 points)
+
+        The kit's self-assessment has one item per line of `items` (run `items` to read them),
+        answered on a four-point scale: 0 *not started*, 1 *planning*, 2 *partly in place*,
+        3 *in place*. An example county's team says: both co-chairs are named and the team has
+        its members (`team_cochairs`, `team_members`: in place); the executive sponsors are only
+        being planned (`team_sponsors`); the shared written statement of purpose is partly in
+        place (`business_vision`); **nothing else has started**.
+
+        Complete the self-assessment for the county: store a dictionary `answers` with **every**
+        item id and its answer. Then ask the kit for its first three next steps,
+        `next_steps(answers, n=3)`, and store the three item ids (each step's `"item"`), in order,
+        in `first_steps`.
+    """),
+    answer("q5", """
+        answers = {item_id: 0 for item_id in items.id}
+        answers.update({"team_cochairs": 3, "team_members": 3, "team_sponsors": 1, "business_vision": 2})
+        first_steps = [step["item"] for step in next_steps(answers, n=3)]
+    """, wrong=[
+        # only the items the team talked about: "not started" left unanswered, which the kit reads
+        # as not yet assessed, so the order of the next steps changes
+        ('answers = {"team_cochairs": 3, "team_members": 3, "team_sponsors": 1, "business_vision": 2}\n'
+         'first_steps = [step["item"] for step in next_steps(answers, n=3)]', 1),
+        # the Road Map steps' titles instead of the items
+        ("answers = {item_id: 0 for item_id in items.id}\n"
+         'answers.update({"team_cochairs": 3, "team_members": 3, "team_sponsors": 1, "business_vision": 2})\n'
+         'first_steps = [step["step"] for step in next_steps(answers, n=3)]', 2),
+    ]),
+    tests("q5", "answers", 2, """
+        assert isinstance(answers, dict) and answers, "answers should be a dictionary: item id -> 0, 1, 2 or 3."
+        assert set(answers) <= set(items.id), "Use the item ids in items.id as the keys."
+        assert all(v in (0, 1, 2, 3) for v in answers.values()), "Each answer is 0, 1, 2 or 3."
+    """, hidden="""
+        expected = dict.fromkeys(items.id, 0)
+        expected.update({"team_cochairs": 3, "team_members": 3, "team_sponsors": 1, "business_vision": 2})
+        given_right = all(answers[k] == expected[k] for k in answers)
+        float(2 if given_right and set(answers) == set(expected) else 1 if given_right else 0)
+    """, about="every item answered"),
+    tests("q5", "steps", 1, """
+        assert isinstance(first_steps, list) and len(first_steps) == 3, "first_steps should be a list of three item ids."
+    """, hidden="""
+        assert first_steps == ["team_sponsors", "business_supervisors", "business_vision"]
+    """, about="the next steps"),
     text("w8_prompt", """
         ## Written answer — a measure for your county's work plan (4 points)
 

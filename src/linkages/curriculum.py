@@ -32,6 +32,9 @@ from typing import Iterable
 __all__ = [
     "OKABE_ITO",
     "PALETTE",
+    "date_15_of_22",
+    "count_for_both",
+    "start_at",
     "use_style",
     "repo_root",
     "module_paths",
@@ -105,6 +108,51 @@ def module_paths(folder: Path | None = None, only: Iterable[str] | None = None) 
     return paths
 
 
+# --- small helpers the modules call, so their cells stay short ------------------------------
+
+def date_15_of_22(periods, entered_foster_care, start=None, until=None):
+    """The first **day** on which a child has been in care 15 of the most recent 22 months
+    (``linkages.rules.cws.meets_15_of_22``, tried one day at a time from ``start``, default the
+    day the child entered foster care, to ``until``, default ten years later), or ``None``.
+    ``periods`` are the ``(start, end)`` spells in care, ``end`` None while still in care."""
+    import datetime as dt
+
+    from .dates import add_months
+    from .rules import cws
+
+    first = start or entered_foster_care
+    first = first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first)[:10])
+    last = until or add_months(first, 120)
+    day = first
+    while day <= last:
+        if cws.meets_15_of_22(periods, day, entered_foster_care):
+            return day
+        day += dt.timedelta(days=1)
+    return None
+
+
+def count_for_both(plan, activities):
+    """The same plan, with the named activities counted by both programs (what a case conference
+    may agree, where the county counts them)."""
+    from dataclasses import replace
+
+    from .plans import Plan
+
+    names = set(activities)
+    return Plan(tuple(replace(a, accepted_by=frozenset({"wtw", "cws"})) if a.activity in names else a
+                      for a in plan.activities), name=plan.name)
+
+
+def start_at(plan, activity, hour):
+    """The same plan, with ``activity`` moved to start at ``hour`` (24-hour clock) on its days."""
+    from dataclasses import replace
+
+    from .plans import Plan
+
+    return Plan(tuple(replace(a, start_hour=float(hour)) if a.activity == activity else a
+                      for a in plan.activities), name=plan.name)
+
+
 # --- the module map -------------------------------------------------------------------------
 
 def load_module_map(path: Path | None = None) -> dict:
@@ -158,8 +206,6 @@ def _exercise_cell(mod: dict, obj: dict) -> str:
     ex = obj.get("exercises") or []
     if ex and mod.get("assignment"):
         return ", ".join(e if ":" in e else f"{mod['assignment']}:{e}" for e in ex)
-    if obj.get("exercise_gap"):
-        return f"— (gap: {obj['exercise_gap']})"
     return "—"
 
 

@@ -12,8 +12,11 @@ Accepted layouts (mixed freely, in a folder or a ``.zip``):
   is understood too.
 
 The notebook is recognised by its name (the assignments' notebook names). When the same learner
-handed in the same notebook twice, the most recently modified file is kept. Files that cannot
-be placed are listed, with the reason, and left alone.
+handed in the same notebook twice, the most recently modified file is kept. Every file that
+cannot be placed is listed, with the reason, and left alone: a notebook whose name or learner
+cannot be told, and any file that is not a notebook (a PDF or a screenshot handed in instead,
+an assignment's data file). Files the operating system or Jupyter made (``__MACOSX/``,
+``.DS_Store``, ``.ipynb_checkpoints/``, hidden files) are counted in one sentence.
 """
 
 from __future__ import annotations
@@ -41,10 +44,15 @@ class CollectReport:
     skipped: list = field(default_factory=list)  # (file, reason)
     replaced: list = field(default_factory=list)  # (learner, notebook, older file)
 
+    system: list = field(default_factory=list)  # files made by the OS or Jupyter, not by the learner
+
     def sentences(self) -> list[str]:
         out = [f"Collected {len(self.placed)} notebook(s) from {len({p[0] for p in self.placed})} learner(s)."]
         out += [f"Kept the newer of two copies of {nb} from {who} (left out {old})." for who, nb, old in self.replaced]
         out += [f"Left out {f}: {why}" for f, why in self.skipped]
+        if self.system:
+            out.append(f"Left out {len(self.system)} file(s) made by the computer, not the learners "
+                       f"(such as {self.system[0]}).")
         return out
 
 
@@ -86,14 +94,23 @@ def _match_notebook(stem: str, names: dict[str, str]) -> tuple[str | None, str]:
     return None, ""
 
 
-def _files(root: Path) -> list[Path]:
-    out = []
+def _files(root: Path) -> tuple[list[Path], list[Path]]:
+    """(files a learner may have handed in, files the OS or Jupyter made)."""
+    out, system = [], []
     for dirpath, dirnames, filenames in os.walk(root):
+        for d in dirnames:
+            if d in _SKIP_DIRS or d.startswith("."):
+                system += [p for p in sorted((Path(dirpath) / d).rglob("*")) if p.is_file()]
         dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")]
         for f in filenames:
-            if f.endswith(".ipynb") and not f.startswith("."):
-                out.append(Path(dirpath) / f)
-    return sorted(out)
+            (system if f.startswith(".") or f in ("Thumbs.db", "desktop.ini") else out).append(Path(dirpath) / f)
+    return sorted(out), sorted(system)
+
+
+def _data_files(course: Course) -> set[str]:
+    """Names of the files that come with the assignments (cast_plans.csv, ...)."""
+    return {p.name for a in course.assignments() for p in (course.source / a).iterdir()
+            if p.is_file() and p.suffix != ".ipynb"}
 
 
 def collect(source: str | os.PathLike, course: Course) -> CollectReport:
@@ -128,10 +145,20 @@ def collect(source: str | os.PathLike, course: Course) -> CollectReport:
     assignments = set(course.assignments())
     report = CollectReport()
     chosen: dict[tuple[str, str], Path] = {}
+    data_files = _data_files(course)
     try:
-        for f in _files(root):
+        files, system = _files(root)
+        report.system = [str(p.relative_to(root)) for p in system]
+        for f in files:
             rel = f.relative_to(root)
             parts = list(rel.parts[:-1])
+            if f.suffix.lower() != ".ipynb":
+                why = ("it is a data file that comes with the assignment; the grader uses the course's own copy."
+                       if f.name in data_files else
+                       "it is not a notebook (.ipynb), so it cannot be graded; if it was handed in instead of the "
+                       "notebook, ask the learner for the notebook itself.")
+                report.skipped.append((str(rel), why))
+                continue
             nb, prefix = _match_notebook(f.stem, names)
             if nb is None:
                 report.skipped.append((str(rel), "its name is not one of the course's notebooks "

@@ -20,7 +20,8 @@ from traitlets import Bool
 
 from .messages import error_line, hidden_regions, kind, plain_error, remove_hidden
 
-__all__ = ["PlainFeedback", "plain_outputs", "timed_out_page", "HIDDEN_PLACEHOLDER", "HIDDEN_FAILED"]
+__all__ = ["PlainFeedback", "plain_outputs", "timed_out_page", "offline_template_dirs", "HIDDEN_PLACEHOLDER",
+           "HIDDEN_FAILED"]
 
 HIDDEN_PLACEHOLDER = "# (hidden checks ran here; they are not shown)"
 HIDDEN_FAILED = ("One of the hidden checks did not pass. Read the question again and compare your answer "
@@ -58,6 +59,17 @@ class PlainFeedback(Preprocessor):
         if cell.get("cell_type") == "code":
             plain_outputs(cell)
         return cell, resources
+
+
+def offline_template_dirs() -> list[str]:
+    """Template folders for nbgrader's feedback pages, for ``HTMLExporter.extra_template_basedirs``
+    in the course's ``nbgrader_config.py``: the kit's (first: its ``feedback/mathjax.html.j2``
+    loads no MathJax from a CDN), then nbgrader's own (its feedback template, unchanged)."""
+    import nbgrader
+
+    kit = Path(__file__).resolve().parent / "templates"
+    ours = Path(nbgrader.__file__).resolve().parent / "server_extensions" / "formgrader" / "templates"
+    return [str(kit), str(ours)]
 
 
 def timed_out_page(path: Path, student: str, assignment: str, notebook: str, seconds: float) -> Path:

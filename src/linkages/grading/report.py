@@ -16,7 +16,7 @@ from .course import Course
 from .messages import question_of
 from .repair import Repair
 
-__all__ = ["score_table", "export_grades", "difficulty", "learner_totals", "cohort_report", "difficulty_figure",
+__all__ = ["score_table", "export_grades", "grade_rows", "GRADE_COLUMNS", "NOT_SUBMITTED", "difficulty", "learner_totals", "cohort_report", "difficulty_figure",
            "OKABE_ITO_ORDER"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, one colour per assignment (black last).
@@ -48,18 +48,50 @@ def score_table(course: Course) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+#: ``grades.csv``: nbgrader's CSV export columns, then ``status``.
+GRADE_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                 "raw_score", "late_submission_penalty", "score", "max_score", "status"]
+NOT_SUBMITTED = "not submitted"
+
+
+def grade_rows(course: Course) -> list[dict]:
+    """One row per learner and assignment of the gradebook, as nbgrader's CSV export writes them,
+    with a ``status``: ``submitted`` or ``not submitted``. nbgrader's export gives a learner who
+    never handed an assignment in a score of 0, which reads (and imports into an LMS) as a
+    zero mark; here such a row has no score and says ``not submitted``."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    rows = []
+    with Gradebook(course.db_url, course.course_id) as gb:
+        for a in gb.assignments:
+            for st in gb.students:
+                row = {"assignment": a.name, "duedate": a.duedate or "", "student_id": st.id,
+                       "last_name": st.last_name or "", "first_name": st.first_name or "", "email": st.email or "",
+                       "max_score": a.max_score}
+                try:
+                    sub = gb.find_submission(a.name, st.id)
+                except MissingEntry:
+                    row.update(timestamp="", raw_score="", late_submission_penalty="", score="", status=NOT_SUBMITTED)
+                else:
+                    penalty = sub.late_submission_penalty or 0.0
+                    row.update(timestamp=sub.timestamp or "", raw_score=sub.score, late_submission_penalty=penalty,
+                               score=max(0.0, sub.score - penalty), status="submitted")
+                rows.append(row)
+    return rows
+
+
 def export_grades(course: Course, folder: Path) -> tuple[Path, Path]:
-    """``grades.csv`` (nbgrader's own CSV export: one row per learner and assignment) and
+    """``grades.csv`` (nbgrader's CSV export columns, one row per learner and assignment, plus a
+    ``status`` column: an assignment never handed in is ``not submitted``, with no score) and
     ``scores.csv`` (one row per learner and graded cell)."""
-    from nbgrader.api import Gradebook
-    from nbgrader.plugins import CsvExportPlugin
+    import csv
 
     folder.mkdir(parents=True, exist_ok=True)
     grades = folder / "grades.csv"
-    plugin = CsvExportPlugin()
-    plugin.to = str(grades)
-    with Gradebook(course.db_url, course.course_id) as gb:
-        plugin.export(gb)
+    with open(grades, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=GRADE_COLUMNS)
+        w.writeheader()
+        w.writerows(grade_rows(course))
     scores = folder / "scores.csv"
     score_table(course).to_csv(scores, index=False)
     return grades, scores
