@@ -1,15 +1,19 @@
 """What every simulator's browser test needs: the kit's server, a headless Chromium, and a record
 of every request a page made.
 
-Fixtures in ``tests/conftest.py`` wrap these (``kit_server``, ``kit_url``, ``browser``, ``page``,
-``requests_seen``, ``shots``); a new simulator's test just asks for them::
+Fixtures in ``tests/conftest.py`` wrap these (``kit_server``, ``kit_url``, ``browser``,
+``recorded_page``); a new simulator's test just asks for them::
 
     pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("voila")]
 
-    def test_my_simulator(kit_url, page, requests_seen):
+    def test_my_simulator(kit_url, recorded_page):
+        page, requests = recorded_page
         open_simulator(page, kit_url, "my_simulator.ipynb", ".lk-my-app")
         ...
-        assert requests_seen.outside() == []
+        assert requests.outside() == []
+
+A page is left with :func:`leave_page` (``recorded_page`` does it), so that Voilà shuts its
+kernel down as it does when a visitor leaves; ``KitServer.kernels()`` lists the kernels running.
 
 The server is started exactly as ``make demo`` starts it (``linkages serve --port N``, with the
 Makefile's ``MPLBACKEND=Agg`` in the environment), on a free port, in its own process group so
@@ -66,6 +70,10 @@ __all__ = [
     "page_problems",
     "serve_command",
     "answers",
+    "kernel_ids",
+    "leave_page",
+    "server_kernels",
+    "wait_for_kernels_gone",
 ]
 
 
@@ -170,6 +178,10 @@ class KitServer:
         except (urllib.error.URLError, OSError):
             return False
 
+    def kernels(self) -> dict[str, int]:
+        """The server's running kernels: kernel id -> process id (see :func:`kernel_ids`)."""
+        return server_kernels(self.proc.pid) if self.proc is not None else {}
+
     def log(self) -> str:
         try:
             return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path else ""
@@ -199,6 +211,69 @@ class KitServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+_KERNEL_FILE = re.compile(r"kernel-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json")
+_KERNEL_URL = re.compile(r"/api/kernels/([0-9a-f-]{36})/channels")
+
+
+def server_kernels(server_pid: int) -> dict[str, int]:
+    """Kernel id -> process id of every kernel process under ``server_pid`` (a kernel's command
+    line names its connection file, ``kernel-<id>.json``), as benchmarks/bench_simulators.py
+    counts them."""
+    import psutil
+
+    out: dict[str, int] = {}
+    try:
+        children = psutil.Process(server_pid).children(recursive=True)
+    except psutil.Error:
+        return out
+    for proc in children:
+        try:
+            m = _KERNEL_FILE.search(" ".join(proc.cmdline()))
+        except psutil.Error:
+            continue
+        if m:
+            out[m.group(1)] = proc.pid
+    return out
+
+
+def kernel_ids(urls) -> list[str]:
+    """The kernel ids in a page's WebSocket URLs (``/api/kernels/<id>/channels``), in order."""
+    seen: list[str] = []
+    for u in urls:
+        m = _KERNEL_URL.search(u)
+        if m and m.group(1) not in seen:
+            seen.append(m.group(1))
+    return seen
+
+
+def wait_for_kernels_gone(server: "KitServer", ids, timeout: float = 60.0) -> set[str]:
+    """Wait until none of the kernels ``ids`` runs under ``server``; returns those still running."""
+    ids = set(ids)
+    deadline = time.monotonic() + timeout
+    while True:
+        left = ids & set(server.kernels())
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.25)
+
+
+def leave_page(page) -> None:
+    """Leave a page as a visitor does, then close it: the page's ``beforeunload`` runs, and
+    Voilà's page asks the server to shut its kernel down. (Playwright's ``page.close()`` and
+    ``context.close()`` skip ``beforeunload``; even ``page.close(run_before_unload=True)`` loses
+    the shutdown post when the page owns its context, as ``browser.new_page()`` pages do. Going
+    to ``about:blank`` first is what a visitor following a link or closing the tab does.)"""
+    try:
+        if not page.is_closed():
+            page.goto("about:blank", wait_until="commit", timeout=30_000)
+    except Exception:  # noqa: BLE001 - a page already gone needs no leaving
+        pass
+    try:
+        page.close()
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _is_local(url: str) -> bool:
@@ -235,6 +310,10 @@ class RequestRecorder:
     def outside(self) -> list[str]:
         """Requests to any host but this machine (the kit must make none)."""
         return sorted({u for u in self.urls if not _is_local(u)})
+
+    def kernels(self) -> list[str]:
+        """The ids of the kernels the page's WebSockets talk to."""
+        return kernel_ids(self.urls)
 
     def hosts(self) -> set[str]:
         return {urlsplit(u).hostname or urlsplit(u).scheme for u in self.urls}

@@ -1,8 +1,10 @@
 """Fixtures shared by the browser tests (see ``browser_support.py``).
 
-``kit_url``        one ``linkages serve`` for the session (per xdist worker), base URL
+``kit_server``     one ``linkages serve`` for the session (per xdist worker): a ``KitServer``
+``kit_url``        its base URL
 ``browser``        headless system Chromium through Playwright
-``recorded_page``  a fresh page plus a :class:`RequestRecorder` of every URL it requested
+``recorded_page``  a fresh page plus a :class:`RequestRecorder` of every URL it requested; left
+                   as a visitor leaves it (``beforeunload`` runs, so its kernel is shut down)
 ``kit_answers_dir``where the self-assessment served in this session saves answers
 
 Browser tests carry ``@pytest.mark.browser`` and ``@pytest.mark.xdist_group("voila")`` so they
@@ -18,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from browser_support import CHROMIUM, KitServer, RequestRecorder, launch_chromium  # noqa: E402
+from browser_support import CHROMIUM, KitServer, RequestRecorder, launch_chromium, leave_page  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -27,16 +29,21 @@ def kit_answers_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def kit_url(tmp_path_factory, kit_answers_dir):
+def kit_server(tmp_path_factory, kit_answers_dir):
     server = KitServer(tmp_path_factory.mktemp("serve") / "serve.log",
                        env={"LINKAGES_SELF_ASSESSMENT_DIR": str(kit_answers_dir)})
     try:
-        url = server.wait()
+        server.wait()
     except RuntimeError as exc:
         server.stop()
         pytest.fail(str(exc))
-    yield url
+    yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def kit_url(kit_server):
+    return kit_server.url
 
 
 @pytest.fixture(scope="session")
@@ -55,4 +62,4 @@ def recorded_page(browser):
     page = browser.new_page(viewport={"width": 1280, "height": 1800}, accept_downloads=True)
     recorder = RequestRecorder(page)
     yield page, recorder
-    page.close()
+    leave_page(page)
