@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import http.client
 import json
-from html import escape
 import re
 import socket
 import subprocess
+import urllib.error
 import urllib.request
+from html import escape
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from browser_support import ROOT, answers, serve_command
+from browser_support import ROOT, answers, serve_command, wait_for_kernels_gone
 from linkages.ui import gallery
 from linkages.ui.serve import PREHEATED, TEMPLATE_ROOT, voila_argv, voila_config
 
@@ -37,8 +41,13 @@ def test_kit_template_extends_lab_and_links_nothing_outside():
     assert json.loads((KIT / "conf.json").read_text())["base_template"] == "lab"
     text = (KIT / "index.html.j2").read_text()
     assert "extends 'voila/templates/lab/index.html.j2'" in text
-    assert not re.search(r"(href|src)=[\"']https?://", text)
     assert "html_head_js_mermaidjs" in text
+    # page.html frames the folder listing and the error pages (Voila's own links a CDN)
+    frame = (KIT / "page.html").read_text()
+    for block in ("title", "stylesheets", "meta", "body", "scripts"):
+        assert f"{{% block {block} %}}" in frame
+    for f in KIT.iterdir():
+        assert not re.search(r"(href|src)=[\"']https?://", f.read_text()), f.name
 
 
 def test_busy_port_gives_a_sentence_not_a_traceback():
@@ -78,6 +87,9 @@ def test_every_simulator_is_in_the_gallery():
         assert nb.name == "index.ipynb" or nb.name in listed, f"add {nb.name} to linkages/ui/gallery.yaml"
 
 
+OUTSIDE_ASSET = re.compile(r"https?://(?!127\.0\.0\.1|localhost)[^\s\"'<>]+\.(css|js|mjs)")
+
+
 @pytest.mark.xdist_group("voila")
 def test_served_pages(kit_url):
     assert answers(kit_url, "/") in (301, 302)
@@ -85,8 +97,63 @@ def test_served_pages(kit_url):
         assert r.url.endswith("/voila/render/index.ipynb")
     with urllib.request.urlopen(kit_url + "/voila/render/rules_explorer.ipynb", timeout=180) as r:
         page = r.read().decode("utf-8")
-    assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)[^\s\"'<>]+\.(css|js|mjs)", page)
+    assert not OUTSIDE_ASSET.search(page)
     assert "cdn.jsdelivr" not in page and "cdnjs" not in page
+    with urllib.request.urlopen(kit_url + "/voila/tree", timeout=60) as r:  # the folder listing
+        tree = r.read().decode("utf-8")
+    assert "treepage.js" in tree and not OUTSIDE_ASSET.search(tree) and "cdn.jsdelivr" not in tree
+    with pytest.raises(urllib.error.HTTPError) as err:  # an error page
+        urllib.request.urlopen(kit_url + "/voila/render/no_such_page.ipynb", timeout=60)
+    missing = err.value.read().decode("utf-8")
+    assert err.value.code == 404 and "<html" in missing
+    assert not OUTSIDE_ASSET.search(missing) and "cdn.jsdelivr" not in missing
+
+
+def _post_shutdown(base: str, kernel_id: str, *, token: str | None, cookie: str | None, origin: str | None) -> int:
+    u = urlsplit(base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if cookie:
+        headers["Cookie"] = cookie
+    if origin:
+        headers["Origin"] = origin
+    try:
+        conn.request("POST", f"/voila/api/shutdown/{kernel_id}", body=urlencode({"_xsrf": token} if token else {}),
+                     headers=headers)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+@pytest.mark.xdist_group("voila")
+def test_a_page_can_shut_its_own_kernel_down_and_nothing_else_can(kit_server):
+    """The page gets an ``_xsrf`` cookie, so Voila's leave-the-page post works (voila#1458);
+    xsrf is not switched off: no token, or another origin, is still refused."""
+    base = kit_server.url
+    u = urlsplit(base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=180)
+    conn.request("GET", "/voila/render/rules_explorer.ipynb")
+    resp = conn.getresponse()
+    page = resp.read().decode("utf-8")
+    cookies = SimpleCookie()
+    for header in resp.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    conn.close()
+    assert "_xsrf" in cookies, "the page must carry the _xsrf cookie its shutdown post sends back"
+    kid = re.search(r'"kernelId": *"([0-9a-f-]{36})"', page).group(1)
+    assert kid in kit_server.kernels()
+    token = cookies["_xsrf"].value
+    cookie = "; ".join(f"{k}={m.value}" for k, m in cookies.items())
+    here = f"http://127.0.0.1:{u.port}"
+
+    assert _post_shutdown(base, kid, token=None, cookie=cookie, origin=here) == 403      # no token
+    assert _post_shutdown(base, kid, token="2|00|11|22", cookie=cookie, origin=here) == 403  # wrong token
+    assert _post_shutdown(base, kid, token=token, cookie=cookie, origin="http://elsewhere.example") == 404
+    assert _post_shutdown(base, kid, token=token, cookie=None, origin=here) == 403      # no cookie
+    assert kid in kit_server.kernels(), "a refused post must not stop the kernel"
+
+    assert _post_shutdown(base, kid, token=token, cookie=cookie, origin=here) == 204    # what the page sends
+    assert not wait_for_kernels_gone(kit_server, [kid], 60)
 
 
 def test_lean_kernel_hides_pyarrow_only_before_pandas():
