@@ -138,3 +138,35 @@ def test_assumptions_listed_for_sensitivity_exclude_sourced_and_calibration():
     assert "cws.reunification_monthly" in names and "measures.window_months" not in names
     assert not any(n.startswith("calibration.") for n in names)
     assert len(LEVERS) == 8
+
+
+def test_sensitivity_varies_model_assumptions_only_and_says_what_it_leaves_out():
+    import importlib
+
+    from linkages.params import ROOT
+    from linkages.simulate import ModelParams
+
+    S = importlib.import_module("linkages.outcomes.sensitivity")
+    names = ModelParams.load("2025-01-01").assumptions()
+    model_folders = {p.name for p in (ROOT / "model").iterdir() if p.is_dir()}
+    assert names and {n.split(".")[0] for n in names} <= model_folders  # model.* only: no families.*
+    # the two levers whose effect is the strength have no effect-size parameter to vary
+    for lever in ("linked_plan", "fr_aid_kept"):
+        assert [n for n in names if n.startswith(f"levers.{lever}.")] == [f"levers.{lever}.staff_hours_per_family_month"]
+    doc = S.__doc__ + S.sensitivity.__doc__
+    assert "families.*" in doc and "linked_plan" in doc and "fr_aid_kept" in doc and "not varied" in doc
+
+
+def test_federal_standards_in_the_descriptions_come_from_the_parameters(monkeypatch):
+    import importlib
+    import inspect
+
+    from linkages.params import value
+
+    M = importlib.import_module("linkages.outcomes.measures")
+
+    assert f"{100 * value('federal.cfsr3_permanency_12_months', '2025-01-01'):.1f}% or more" in \
+        MEASURES["permanency_12"].description
+    assert M.federal_standard("reentry_12") == f"{100 * value('federal.cfsr3_reentry_12_months', '2025-01-01'):.1f}% or less"
+    src = inspect.getsource(M)
+    assert "40.5%" not in src and "8.3%" not in src  # formatted from params/federal, not typed in

@@ -5,7 +5,9 @@ Targets (sourced): ``federal.cfsr3_permanency_12_months`` (40.5%) and
 saying they were calibrated): ``model.cws.reunification_monthly`` for permanency and
 ``model.cws.reentry_monthly`` for re-entry. :func:`calibrate` finds them by bisection on common
 random numbers; :func:`calibration_check` reports where the baseline lands, and
-``tests/test_simulate_calibration.py`` holds it within ``model.calibration.tolerance``.
+``tests/test_simulate_calibration.py`` holds each measure within its own tolerance,
+``model.calibration.tolerance`` broken down by measure (permanency ±2 points, re-entry ±1 point),
+on a population other than the one the parameters were tuned on.
 """
 
 from __future__ import annotations
@@ -40,9 +42,9 @@ def calibration_check(households: pd.DataFrame, activities: pd.DataFrame | None 
     start = resolve_start(households, start)
     runs, _, _ = run_measures(households, _baseline(months, seed, params), replicate_seeds(seed, replicates),
                               start=start, activities=activities, keep_monthly=False)
-    tol = float(value("model.calibration.tolerance", start))
     rows = []
     for m, (target_name, tuned) in TARGETS.items():
+        tol = float(value("model.calibration.tolerance", start, m))  # each target has its own
         target = float(value(target_name, start))
         got = float(runs[m].mean())
         rows.append({"measure": m, "target": target, "target_parameter": target_name, "model": got,

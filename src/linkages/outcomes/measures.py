@@ -20,10 +20,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..params import param
 from ..simulate.caseload import COMP_CODE, STATUS_CODE
 from ..simulate.run import Result
 
-__all__ = ["Measure", "MEASURES", "measures", "HEADLINE"]
+__all__ = ["Measure", "MEASURES", "measures", "HEADLINE", "federal_standard"]
+
+
+def _latest(name: str):
+    """The value of a parameter in force now (its latest dated value): what a description quotes."""
+    return param(name).history()[-1].value
+
+
+def _pct(name: str) -> str:
+    return f"{100 * float(_latest(name)):.1f}%"
+
+
+#: measure -> (federal standard parameter, which side meets it)
+STANDARDS = {"permanency_12": ("federal.cfsr3_permanency_12_months", "or more"),
+             "reentry_12": ("federal.cfsr3_reentry_12_months", "or less")}
+
+
+def federal_standard(measure: str) -> str:
+    """The CFSR Round 3 standard of a measure as text, formatted from ``params/federal``: the
+    permanency target "or more" for ``permanency_12``, the re-entry ceiling "or less" for
+    ``reentry_12``."""
+    name, side = STANDARDS[measure]
+    return f"{_pct(name)} {side}"
 
 
 @dataclass(frozen=True)
@@ -39,9 +62,10 @@ class Measure:
 MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("permanency_12", "Permanency within 12 months of entry", "share of removal episodes", "higher",
             "Removal episodes ending in reunification, adoption or guardianship within 12 months (CFSR 3 standard "
-            "40.5% or more).", True),
+            f"{federal_standard('permanency_12')}).", True),
     Measure("reentry_12", "Re-entry within 12 months of reunification", "share of reunifications", "lower",
-            "Reunifications followed by a new removal within 12 months (CFSR 3 standard 8.3% or less).", True),
+            "Reunifications followed by a new removal within 12 months (CFSR 3 standard "
+            f"{federal_standard('reentry_12')}).", True),
     Measure("removals_in_home", "Removals from in-home cases", "removals", "lower",
             "Children's removals from emergency-response and family-maintenance (in-home) cases."),
     Measure("reunifications", "Reunifications", "reunifications", "higher", "Families whose children came home."),
@@ -56,7 +80,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("double_bookings", "Double-bookings (both plans open)", "per week", "lower",
             "Mean double-booked time slots a week for families with both plans open."),
     Measure("clock_months_used", "CalWORKs clock months used", "months", "lower",
-            "Months counted on adults' 60-month clocks during the run (exempt and sanctioned months never count)."),
+            f"Months counted on adults' {int(_latest('calworks.time_limit.adult_months'))}-month clocks during the run (exempt and sanctioned months never count)."),
     Measure("grant_dollars", "Cash grant dollars", "USD", "",
             "CalWORKs grants paid over the run."),
     Measure("foster_care_months", "Foster care child-months", "child-months", "lower",

@@ -12,6 +12,23 @@ How a parameter is scaled depends on its unit:
   never turns a risk factor into a protective one;
 - whole numbers (days, months): value x factor, rounded;
 - everything else: value x factor.
+
+What is *not* varied, and why:
+
+- **The synthetic population** (``families.*`` — barrier rates, earnings, program mix, case
+  components, ages...). Those distributions decide *who* is in the caseload, not how the model
+  responds; scaling them would change the families being compared rather than test an
+  assumption about Linkages. They are fixed by the dataset (``datasets/caseload`` is generated
+  once from them), and changing them is a different caseload — run the comparison on it — not a
+  sensitivity row. Only the numeric ``model.*`` assumptions are halved and doubled.
+- **Program rules** (``calworks.*``, ``cws.*``, ``federal.*``): sourced figures, not assumptions.
+- **Calibration settings** (``model.calibration.*``) and text or list parameters.
+- **Two levers whose effect is the strength itself**: for ``linked_plan`` the strength *is* the
+  share of the separate-to-linked difference realised (the difference comes from the plans), and
+  for ``fr_aid_kept`` it *is* how far the share of eligible families that claim the aid moves
+  toward 1. Neither has an effect-size parameter, so their only rows here are their staff time
+  (``model.levers.<lever>.staff_hours_per_family_month``); to see how their effect matters, move
+  the lever's strength (a scenario), not a parameter.
 """
 
 from __future__ import annotations
@@ -64,7 +81,12 @@ def sensitivity(households: pd.DataFrame, scenario: Scenario | None = None, base
     the parameter scaled by ``factors[0]`` (``at_low``) and ``factors[1]`` (``at_high``), and the
     ``swing`` between them; ``central_se`` is the standard error of the central difference over
     the replicates — swings not much larger than it are run-to-run noise, not the assumption.
-    Draw the tornado with :func:`linkages.outcomes.tornado_figure`."""
+    Draw the tornado with :func:`linkages.outcomes.tornado_figure`.
+
+    By default the parameters are every numeric ``model.*`` assumption
+    (:meth:`ModelParams.assumptions`); the ``families.*`` distributions of the synthetic
+    population are not varied, nor are the effects of ``linked_plan`` and ``fr_aid_kept``, which
+    are their strengths (module docstring)."""
     scenario = scenario or ALL_LEVERS
     baseline = baseline or BASELINE.with_(months=scenario.months, seed=scenario.seed)
     start = resolve_start(households, start)

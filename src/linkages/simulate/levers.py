@@ -1,6 +1,9 @@
 """The Linkages practices as levers: each on/off with a strength in its range (0 = off).
 
-A lever acts only on families identified as shared (open in CalWORKs and in child welfare).
+A lever acts only on families identified as shared, and only in the months they are shared (on
+CalWORKs, or having lost aid to a removal, with a child welfare case open): identification is
+permanent, but once the child welfare case closes the family's months follow the baseline again,
+and no coordination staff time is charged for them.
 Identification is itself a lever: without the data match, workers identify only a baseline share
 by chance (``model.identification.chance_share``); at full strength the match finds
 ``model.identification.data_match_share``. Every effect size is an assumption parameter under

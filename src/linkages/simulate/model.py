@@ -72,7 +72,11 @@ class ModelParams:
         return float(self.values[f"levers.{lever}.{effect}"])
 
     def assumptions(self) -> list[str]:
-        """Names of numeric parameters labelled ``assumption`` (what the sensitivity analysis varies)."""
+        """Names of numeric parameters labelled ``assumption`` (what the sensitivity analysis varies).
+
+        Only ``model.*`` parameters are here: the synthetic population's ``families.*``
+        distributions are not model parameters and are not varied (see
+        :mod:`linkages.outcomes.sensitivity`)."""
         return [k for k, s in self.status.items()
                 if s == "assumption" and isinstance(self.values[k], (int, float)) and not isinstance(self.values[k], bool)
                 and not k.startswith("calibration.")]
