@@ -440,3 +440,11 @@ def test_an_assumed_date_must_be_an_effective_date(tmp_path):
                  "assumed_dates:\n  - date: 1999-01-01\n    why: test\nvalues:\n  1998-01-01: 1\n")
     with pytest.raises(ParameterError, match="not one of its effective dates"):
         load_file(f, "x")
+
+
+def test_young_child_age_starts_with_its_parameter_file():
+    p = param("calworks.work_hours.young_child_age")
+    first = p.change_dates()[0]
+    assert C.young_child_age(first - dt.timedelta(days=400)) == p.at(first) == C.young_child_age(first)
+    src = (PARAMS_ROOT.parent / "rules" / "calworks.py").read_text(encoding="utf-8")
+    assert "2013, 1, 1" not in src  # the date comes from the work-hours files

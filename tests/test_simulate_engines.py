@@ -39,3 +39,45 @@ def test_engines_agree_for_any_levers_seed_and_start(levers, seed, start):
     hh = pop.households.iloc[:60]
     act = pop.activities[pop.activities["household_id"].isin(hh["household_id"])]
     _same(simulate(hh, sc, start, activities=act), simulate(hh, sc, start, activities=act, engine="reference"))
+
+
+@pytest.mark.parametrize("overrides", [{"cws.partial_removal_share": 0.34, "cws.all_children_removed_share": 0.2},
+                                       {"cws.reunification_min_months_after_removal": 0}])
+def test_engines_agree_when_the_removal_parameters_move(overrides):
+    """The partial-removal share and the months before reunification are parameters both engines read."""
+    sc = Scenario(levers={k: 1.0 for k in LEVERS}, months=16, seed=4, params=overrides)
+    hh = POP.households.iloc[:80]
+    act = POP.activities[POP.activities["household_id"].isin(hh["household_id"])]
+    _same(simulate(hh, sc, activities=act), simulate(hh, sc, activities=act, engine="reference"))
+
+
+def test_partial_removal_share_decides_how_many_children_are_removed():
+    from linkages.simulate import EVENTS
+
+    hh = POP.households
+    kids = hh["n_children"].to_numpy()
+    for share, expect in ((1.0, lambda n: n), (0.5, lambda n: np.maximum(n // 2, 1))):
+        sc = Scenario(months=24, seed=3, params={"cws.partial_removal_share": share, "cws.all_children_removed_share": 0.0})
+        r = simulate(hh, sc, activities=POP.activities)
+        new = (r["events"] & (EVENTS["removal_in_home"] | EVENTS["reentry"])) != 0
+        t, h = np.nonzero(new)
+        assert t.size > 0
+        assert (r["kids_out"][t, h] == expect(kids[h])).all(), share
+
+
+def test_no_reunification_in_the_removal_month_is_a_parameter():
+    from linkages.simulate import EVENTS
+
+    hh = POP.households
+    for m in (1, 3):
+        r = simulate(hh, Scenario(months=30, seed=5, params={"cws.reunification_min_months_after_removal": m}),
+                     activities=POP.activities)
+        entered = (r["events"] & (EVENTS["removal_in_home"] | EVENTS["reentry"])) != 0
+        reun = (r["events"] & EVENTS["reunification"]) != 0
+        for h in np.nonzero(entered.any(axis=0))[0]:
+            starts = np.nonzero(entered[:, h])[0]
+            for t0 in starts:
+                nxt = starts[starts > t0]
+                end = nxt[0] if nxt.size else r.months
+                assert not reun[t0:min(t0 + m, end), h].any(), (m, h, t0)
+        assert (r["lag"][reun] >= m).all()
