@@ -68,6 +68,7 @@ __all__ = [
     "linkages_command",
     "open_simulator",
     "page_problems",
+    "problems_in",
     "serve_command",
     "answers",
     "kernel_ids",
@@ -335,7 +336,11 @@ def open_simulator(page, base_url: str, notebook: str, selector: str, timeout_ms
 _PROBLEM = re.compile(r"Traceback|Error:|\w+Error\b|Exception\b")
 
 
+def problems_in(text: str) -> list[str]:
+    """Python error text in ``text`` (a traceback, ``ValueError``, ``Error:``...)."""
+    return sorted(set(_PROBLEM.findall(text)))
+
+
 def page_problems(page) -> list[str]:
     """Python error text visible on the page (a traceback, ``ValueError``, ``Error:``...)."""
-    text = page.inner_text("body")
-    return sorted(set(_PROBLEM.findall(text)))
+    return problems_in(page.inner_text("body"))
