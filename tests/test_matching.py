@@ -281,3 +281,179 @@ def test_simulator_widgets_without_a_browser():
                      "last_modified": dt.datetime.now(dt.timezone.utc)},)
         assert "lk-problem" in one("lk-upload-msg").value
         assert counts.value == strict
+
+
+# -- Splink 5 and the documented Spark path --------------------------------------------------------
+def _snippets() -> dict[str, str]:
+    """The Spark snippet as written in SPARK.md and in the two docstrings that repeat it."""
+    import re
+    import textwrap
+    from pathlib import Path
+
+    import linkages.matching.linkage as linkage_mod
+    import linkages.matching.spark as spark_mod
+
+    md = (Path(linkage_mod.__file__).parent / "SPARK.md").read_text(encoding="utf-8")
+    blocks = [textwrap.dedent(b) for b in re.findall(r"```python\n(.*?)```", md, re.S) if "SparkAPI" in b]
+    assert len(blocks) == 1, "SPARK.md should carry exactly one Spark snippet"
+    out = {"SPARK.md": blocks[0]}
+    for name, doc in (("linkage.py", linkage_mod.__doc__), ("spark.py", spark_mod.__doc__)):
+        lines = doc.splitlines()
+        start = next(i for i, ln in enumerate(lines) if "from splink import" in ln and "SparkAPI" in ln)
+        body = []
+        for ln in lines[start:]:
+            if ln.strip() and not ln.startswith("    "):
+                break
+            body.append(ln)
+        out[name] = textwrap.dedent("\n".join(body)).strip() + "\n"
+    return {k: v.strip() + "\n" for k, v in out.items()}
+
+
+def _spark_api_signature():
+    """SparkAPI.__init__'s signature: from the class when pyspark is installed, else read from the
+    installed Splink's source (the module imports pyspark at the top)."""
+    import ast
+    import importlib.util
+    import inspect
+    from pathlib import Path
+
+    import splink
+
+    if importlib.util.find_spec("pyspark") is not None:
+        from splink import SparkAPI
+
+        return inspect.signature(SparkAPI.__init__), True
+    src = Path(splink.__file__).parent / "internals" / "spark" / "database_api.py"
+    tree = ast.parse(src.read_text(encoding="utf-8"))
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "SparkAPI")
+    base = ast.unparse(cls.bases[0])
+    init = next(n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
+    P = inspect.Parameter
+    params = [P(a.arg, P.POSITIONAL_OR_KEYWORD) for a in init.args.args]
+    kw_defaults = init.args.kw_defaults
+    params += [P(a.arg, P.KEYWORD_ONLY, **({} if d is None else {"default": None}))
+               for a, d in zip(init.args.kwonlyargs, kw_defaults)]
+    return inspect.Signature(params), base.startswith("DatabaseAPI")
+
+
+def test_splink_5_is_installed_and_pinned():
+    import tomllib
+    from pathlib import Path
+
+    import splink
+    import yaml
+
+    from linkages.matching.linkage import SPLINK_MAJOR, splink_problem
+
+    assert int(splink.__version__.split(".")[0]) == SPLINK_MAJOR == 5
+    assert splink_problem() is None
+    root = Path(__file__).resolve().parents[1]
+    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    env = yaml.safe_load((root / "environment.yml").read_text())["dependencies"]
+    for spec in (next(d for d in deps if d.startswith("splink")), next(d for d in env if str(d).startswith("splink"))):
+        assert spec.replace(" ", "") == "splink>=5,<6", spec
+
+
+def test_documented_spark_snippet_binds_to_the_installed_splink():
+    """The one Spark snippet (SPARK.md = linkage.py = spark.py docstrings) calls Splink 5's API
+    with arguments the installed version accepts (no Spark needed: signatures only)."""
+    import ast
+    import inspect
+
+    from splink import Linker
+    from splink.internals.database_api import DatabaseAPI
+    from splink.internals.linker_components.inference import LinkerInference
+
+    snippets = _snippets()
+    assert len(set(snippets.values())) == 1, {k: v for k, v in snippets.items()}
+    code = snippets["SPARK.md"]
+    tree = ast.parse(code)
+    spark_sig, subclass_ok = _spark_api_signature()
+    assert subclass_ok  # SparkAPI is a DatabaseAPI, so it has DatabaseAPI.register
+    sigs = {
+        "SparkAPI": spark_sig,
+        "db_api.register": inspect.signature(DatabaseAPI.register),
+        "Linker": inspect.signature(Linker.__init__),
+        "linker.inference.predict": inspect.signature(LinkerInference.predict),
+        "linker.inference.predict_chunk": inspect.signature(LinkerInference.predict_chunk),
+    }
+    seen = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = ast.unparse(node.func)
+        assert name in sigs, f"the snippet calls {name}, which the test does not know"
+        seen.add(name)
+        args = ["self"] + [ast.unparse(a) for a in node.args]
+        kwargs = {k.arg: ast.unparse(k.value) for k in node.keywords}
+        sigs[name].bind(*args, **kwargs)  # TypeError if Splink 5 does not take these arguments
+    assert seen == set(sigs)
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "splink" for a in n.names}
+    import splink
+
+    assert imported == {"Linker", "SparkAPI"} and set(imported) <= set(splink.__all__)
+    # the old forms must fail: Splink 4's Linker(..., db_api=...) is not Splink 5's
+    import pytest as _pytest
+
+    with _pytest.raises(TypeError):
+        sigs["Linker"].bind("self", ["welfare", "cws"], "model_spark.json", db_api="db_api")
+    with _pytest.raises(TypeError):
+        sigs["SparkAPI"].bind("self", "spark")  # spark_session is keyword-only
+
+
+def test_splink_of_another_major_version_gets_a_plain_sentence(ex, monkeypatch):
+    import splink
+
+    monkeypatch.setattr(splink, "__version__", "4.0.8")
+    with pytest.raises(MatchError, match="needs Splink 5, but Splink 4.0.8 is installed"):
+        match(ex.welfare.head(50), ex.cws.head(50))
+
+
+def test_a_failed_probabilistic_stage_claims_no_unchecked_cause(ex, monkeypatch):
+    import linkages.matching.linkage as L
+
+    def boom(*a, **k):
+        raise RuntimeError("simulated failure inside Splink")
+
+    monkeypatch.setattr(L, "_splink_stage", boom)
+    with pytest.raises(MatchError) as err:
+        match(ex.welfare.head(50), ex.cws.head(50))
+    msg = str(err.value)
+    assert "could not run" in msg and "log" in msg and "check that" not in msg
+    assert "Both extracts do have first names, last names and dates of birth" in msg
+    with pytest.raises(MatchError) as err:
+        match(ex.welfare.head(50), ex.cws.head(50).assign(birth_date=pd.NaT))
+    assert "the CWS extract has no dates of birth at all" in str(err.value)
+
+
+# -- the messier extracts ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def messy():
+    return synthetic_extracts(N_HOUSEHOLDS, seed=SEED, variant="messy")
+
+
+def test_messier_extracts_follow_their_own_parameters(ex, messy):
+    from linkages.params import param
+
+    for source in ("welfare", "cws"):
+        p = param(f"matching.extract_errors_messy.{source}")
+        assert p.status == "assumption"
+        hi, lo = error_rates(source, variant="messy"), error_rates(source)
+        assert all(hi[k] >= lo[k] for k in hi) and sum(hi.values()) > 2 * sum(lo.values())
+    assert messy.variant == "messy" and ex.variant == "default"
+    assert messy.cws.ssn.isna().mean() > ex.cws.ssn.isna().mean() + 0.2
+    assert messy.shared_households == ex.shared_households  # same families, messier records
+    with pytest.raises(ValueError, match="Choose the extracts"):
+        error_rates("cws", variant="tidy")
+
+
+def test_on_messier_extracts_the_threshold_visibly_trades_precision_for_recall(ex, result, messy):
+    res = match(messy.welfare, messy.cws, seed=SEED)
+    tab = threshold_table(res, messy)
+    lo, hi = tab.iloc[0], tab.iloc[-1]  # loosest (1%) and strictest (99.99%) accept thresholds
+    assert lo.recall - hi.recall >= 0.10, (lo.recall, hi.recall)            # stricter: fewer found
+    assert hi.precision - lo.precision >= 0.05, (lo.precision, hi.precision)  # stricter: fewer wrong
+    assert lo.families_found - hi.families_found >= 10
+    # ... where on the default extracts the same sweep barely moves recall
+    base = threshold_table(result, ex)
+    assert (base.recall.max() - base.recall.min()) < (tab.recall.max() - tab.recall.min()) / 2

@@ -15,7 +15,7 @@
 Quick start::
 
     from linkages.matching import synthetic_extracts, match, evaluate
-    ex = synthetic_extracts(n_households=2_000, seed=7)
+    ex = synthetic_extracts(n_households=2_000, seed=7)   # variant="messy": messier extracts
     result = match(ex.welfare, ex.cws, seed=7)
     evaluate(result, ex)            # precision, recall, F1, families found ...
     result.review_queue()           # the uncertain pairs, for a person to decide
@@ -27,6 +27,7 @@ from linkages.matching.extracts import (
     DEFAULT_ON,
     DEFAULT_SEED,
     EXTRACT_COLUMNS,
+    VARIANTS,
     Extracts,
     error_rates,
     extracts_of_size,
@@ -36,7 +37,7 @@ from linkages.matching.extracts import (
 from linkages.matching.linkage import MatchError, MatchResult, exact_stage, match, prepare, splink_settings, thresholds
 
 __all__ = [
-    "DEFAULT_GRID", "DEFAULT_HOUSEHOLDS", "DEFAULT_ON", "DEFAULT_SEED", "EXTRACT_COLUMNS", "Extracts",
+    "DEFAULT_GRID", "DEFAULT_HOUSEHOLDS", "DEFAULT_ON", "DEFAULT_SEED", "EXTRACT_COLUMNS", "Extracts", "VARIANTS",
     "MatchError", "MatchResult", "Scores", "extracts_of_size",
     "error_rates", "evaluate", "exact_stage", "label_pairs", "make_extracts", "match", "prepare",
     "splink_settings", "synthetic_extracts", "threshold_table", "thresholds",

@@ -15,6 +15,9 @@ from a synthetic population (``linkages.families``):
   nicknames, last-name changes, day and month of birth swapped, a mistyped day of birth,
   missing dates of birth,
   missing or mistyped SSNs, missing sex, duplicate records and members left off a case;
+* two sets of rates: the default extracts (``extract_errors``) and **messier extracts**
+  (``extract_errors_messy``: more typing errors, missing SSNs and name changes), where moving the
+  match threshold visibly trades precision for recall; choose with ``variant=``;
 * ``truth`` keeps, apart from the extracts, which synthetic person (``person_id``) and household
   each record is, so the matching can be scored.
 
@@ -46,6 +49,7 @@ __all__ = [
     "DEFAULT_ON",
     "DEFAULT_HOUSEHOLDS",
     "DEFAULT_SEED",
+    "VARIANTS",
     "make_extracts",
     "synthetic_extracts",
     "extracts_of_size",
@@ -61,6 +65,12 @@ DEFAULT_SEED = 2025
 
 #: Columns every extract carries (an uploaded extract must have these too).
 EXTRACT_COLUMNS = ("record_id", "case_id", "first_name", "last_name", "sex", "birth_date", "ssn")
+
+#: The sets of error rates an extract can be drawn with: variant -> (parameter folder, label).
+VARIANTS = {
+    "default": ("matching.extract_errors", "the default extracts"),
+    "messy": ("matching.extract_errors_messy", "messier extracts (more typos, missing SSNs and name changes)"),
+}
 
 ERROR_KINDS = (
     "first_name_typo", "last_name_typo", "nickname", "last_name_change", "dob_day_month_swap",
@@ -81,9 +91,12 @@ def nicknames() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in raw.items()}
 
 
-def error_rates(source: str, on=DEFAULT_ON) -> dict[str, float]:
-    """The error rates of one extract (``welfare`` or ``cws``) on a date, from the parameters."""
-    return {k: float(value(f"matching.extract_errors.{source}", on, k)) for k in ERROR_KINDS}
+def error_rates(source: str, on=DEFAULT_ON, variant: str = "default") -> dict[str, float]:
+    """The error rates of one extract (``welfare`` or ``cws``) on a date, from the parameters
+    (``variant``: ``default`` or ``messy``, see :data:`VARIANTS`)."""
+    if variant not in VARIANTS:
+        raise ValueError(f"Choose the extracts as one of {', '.join(VARIANTS)}, not '{variant}'.")
+    return {k: float(value(f"{VARIANTS[variant][0]}.{source}", on, k)) for k in ERROR_KINDS}
 
 
 @dataclass
@@ -96,6 +109,7 @@ class Extracts:
     seed: int
     rates: dict = field(default_factory=dict)
     households: pd.DataFrame | None = None
+    variant: str = "default"
 
     @property
     def shared_households(self) -> set[str]:
@@ -285,10 +299,11 @@ def _one_extract(members: pd.DataFrame, source: str, rates: dict, rng: np.random
     return out, truth
 
 
-def make_extracts(pop, seed: int = 0, on=DEFAULT_ON) -> Extracts:
-    """The welfare and CWS extracts of a synthetic population (``members``, ``households``).
+def make_extracts(pop, seed: int = 0, on=DEFAULT_ON, variant: str = "default") -> Extracts:
+    """The welfare and CWS extracts of a synthetic population (``members``, ``households``),
+    with the error rates of ``variant`` (``default`` or ``messy``).
 
-    Deterministic: the same population and seed give the same extracts, byte for byte.
+    Deterministic: the same population, seed and variant give the same extracts, byte for byte.
     """
     members, households = pop.members, pop.households
     ss = np.random.SeedSequence(seed)
@@ -300,18 +315,20 @@ def make_extracts(pop, seed: int = 0, on=DEFAULT_ON) -> Extracts:
         flag = SOURCES[source]["flag"]
         ids = set(households.loc[households[flag].astype(bool), "household_id"])
         mem = members[members.household_id.isin(ids)].reset_index(drop=True)
-        rates[source] = error_rates(source, on)
+        rates[source] = error_rates(source, on, variant)
         parts[source], t = _one_extract(mem, source, rates[source], rng, taken, surnames)
         truths.append(t)
     truth = pd.concat(truths, ignore_index=True)
     for c in truth.columns:
         truth[c] = truth[c].astype("string")
-    return Extracts(parts["welfare"], parts["cws"], truth, seed, rates, households)
+    return Extracts(parts["welfare"], parts["cws"], truth, seed, rates, households, variant)
 
 
-def synthetic_extracts(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED, on=DEFAULT_ON) -> Extracts:
-    """Generate a synthetic population of ``n_households`` and its two extracts."""
-    return make_extracts(population(n_households, seed), seed=seed, on=on)
+def synthetic_extracts(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED, on=DEFAULT_ON,
+                       variant: str = "default") -> Extracts:
+    """Generate a synthetic population of ``n_households`` and its two extracts (``variant``:
+    ``default``, or ``messy`` for the messier extracts)."""
+    return make_extracts(population(n_households, seed), seed=seed, on=on, variant=variant)
 
 
 def _trim(ex: Extracts, n: int, seed: int) -> Extracts:
@@ -331,7 +348,7 @@ def _trim(ex: Extracts, n: int, seed: int) -> Extracts:
     t2 = t[t.record_id.isin(keep["welfare"] | keep["cws"])].reset_index(drop=True)
     w = ex.welfare[ex.welfare.record_id.isin(keep["welfare"])].reset_index(drop=True)
     c = ex.cws[ex.cws.record_id.isin(keep["cws"])].reset_index(drop=True)
-    return Extracts(w, c, t2, ex.seed, ex.rates, ex.households)
+    return Extracts(w, c, t2, ex.seed, ex.rates, ex.households, ex.variant)
 
 
 def extracts_of_size(n_records: int, seed: int = 0, on=DEFAULT_ON) -> Extracts:

@@ -30,13 +30,24 @@ Scaling past one machine (a statewide extract)
 -----------------------------------------------
 DuckDB on one machine links 2 x 100,000 records in well under a minute here
 (``benchmarks/bench_matching.py``). For statewide extracts, Splink runs the same model on Apache
-Spark: save the trained model with ``result.settings_json`` (or
-``linker.misc.save_model_to_json``), then ``Linker([df_welfare, df_cws], settings_json,
-db_api=SparkAPI(spark_session=spark))`` — same comparisons, same blocking rules, same trained
-m- and u-values, no retraining. The kit's comparisons use only SQL that both dialects have
-(``month()``, ``day()``, ``year()``, Jaro–Winkler, Levenshtein, array intersection). The exact
-stage is a join on (SSN, date of birth), which Spark does natively. See ``SPARK.md`` beside this
-module for the steps and the caveats.
+Spark: write the trained model for Spark (``linkages.matching.spark.save_models``, from
+``result.settings_json``), then, with Splink 5 (the kit pins ``splink>=5,<6``), register the
+Spark DataFrames with ``SparkAPI`` and pass the registered tables and the model file to the
+``Linker`` (Splink 5's ``Linker`` takes no ``db_api=``)::
+
+    from splink import Linker, SparkAPI
+    db_api = SparkAPI(spark_session=spark)  # registers Splink's Jaro-Winkler and other Spark UDFs
+    welfare = db_api.register(welfare_sdf, dataset_display_name="welfare")
+    cws = db_api.register(cws_sdf, dataset_display_name="cws")
+    linker = Linker([welfare, cws], "model_spark.json")  # the trained model: no training call
+    pairs = linker.inference.predict(threshold_match_probability=0.001, num_chunks_left=4, num_chunks_right=4)
+    part = linker.inference.predict_chunk(left_chunk=(1, 4), right_chunk=(2, 4), threshold_match_probability=0.001)
+
+Same comparisons, same blocking rules, same trained m- and u-values, no retraining.
+``num_chunks_left`` / ``num_chunks_right`` (Splink 5) score the prediction in a grid of slices
+to bound memory; ``predict_chunk`` scores one slice, so separate jobs can share the grid. The
+exact stage is a join on (SSN, date of birth), which Spark does natively. See ``SPARK.md``
+beside this module for the steps and the caveats.
 
 Confidentiality: W&I 10850 lets welfare records be used only for purposes directly connected
 with administering the programs; W&I 827 limits who may see a juvenile case file. The kit only
@@ -55,7 +66,8 @@ import pandas as pd
 from linkages.matching.extracts import DEFAULT_ON, EXTRACT_COLUMNS, nicknames
 from linkages.params import value
 
-__all__ = ["MatchError", "MatchResult", "prepare", "exact_stage", "splink_settings", "match", "thresholds"]
+__all__ = ["MatchError", "MatchResult", "prepare", "exact_stage", "splink_settings", "match", "thresholds",
+           "splink_problem", "SPLINK_MAJOR"]
 
 log = logging.getLogger(__name__)
 
@@ -360,6 +372,43 @@ class MatchError(ValueError):
     """The extracts could not be matched; the message is a sentence for a person."""
 
 
+#: The Splink major version the probabilistic stage is written for (``pyproject.toml``: splink>=5,<6).
+SPLINK_MAJOR = 5
+
+
+def splink_problem() -> str | None:
+    """A sentence when the installed Splink is not the one the kit is written for, else ``None``.
+
+    The kit uses Splink 5's API (tables registered with ``db_api.register`` and passed to
+    ``Linker`` without ``db_api=``, ``predict(warning_mode=...)``); on another major version the
+    stage would fail part-way with an error that says nothing useful to a person."""
+    try:
+        import splink
+    except ImportError:
+        return (f"The probabilistic stage needs Splink {SPLINK_MAJOR}, which is not installed here; "
+                "install the kit again (pip install -e .) to get it.")
+    version = str(getattr(splink, "__version__", "") or "unknown")
+    head = version.split(".")[0]
+    if not head.isdigit() or int(head) != SPLINK_MAJOR:
+        return (f"The probabilistic stage needs Splink {SPLINK_MAJOR}, but Splink {version} is installed; "
+                f"install the kit again (pip install -e .) to get splink>={SPLINK_MAJOR},<{SPLINK_MAJOR + 1}.")
+    return None
+
+
+_NEEDED = (("first_name", "first names"), ("last_name", "last names"), ("dob", "dates of birth"))
+
+
+def _failure_sentence(w: pd.DataFrame, c: pd.DataFrame) -> str:
+    """What to tell a person when Splink failed: only what was checked, never a guessed cause."""
+    blank = [f"the {side} extract has no {what} at all"
+             for side, df in (("welfare", w), ("CWS", c)) for col, what in _NEEDED if df[col].isna().all()]
+    if blank:
+        return ("The probabilistic stage could not run on these extracts. One thing stands out: "
+                + "; ".join(blank) + ". The technical details are in the server's log.")
+    return ("The probabilistic stage could not run on these extracts; the reason was written to the "
+            "server's log. Both extracts do have first names, last names and dates of birth.")
+
+
 def match(welfare: pd.DataFrame, cws: pd.DataFrame, seed: int = 0, on=DEFAULT_ON) -> MatchResult:
     """Match a welfare extract to a CWS extract (columns as in ``EXTRACT_COLUMNS``).
 
@@ -371,6 +420,9 @@ def match(welfare: pd.DataFrame, cws: pd.DataFrame, seed: int = 0, on=DEFAULT_ON
         raise MatchError("Columns are missing (" + "; ".join(missing) + ").")
     if len(welfare) == 0 or len(cws) == 0:
         raise MatchError("One of the extracts has no records.")
+    problem = splink_problem()
+    if problem:
+        raise MatchError(problem)
     w, c = prepare(welfare, "welfare"), prepare(cws, "cws")
     exact = exact_stage(w, c)
     exact["match_probability"] = 1.0
@@ -380,8 +432,7 @@ def match(welfare: pd.DataFrame, cws: pd.DataFrame, seed: int = 0, on=DEFAULT_ON
         prob, settings = _splink_stage(w, c, seed, on, th["predict_floor"])
     except Exception as exc:  # noqa: BLE001
         log.exception("probabilistic stage failed")
-        raise MatchError("The probabilistic stage could not run on these extracts; check that names "
-                         "and dates of birth are filled in.") from exc
+        raise MatchError(_failure_sentence(w, c)) from exc
     prob["stage"] = STAGE_PROB
     key = exact.welfare_id + "|" + exact.cws_id
     prob = prob[~(prob.welfare_id + "|" + prob.cws_id).isin(set(key))]

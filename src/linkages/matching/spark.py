@@ -6,12 +6,17 @@ functions the model uses (``jaro_winkler_similarity`` vs ``jaro_winkler``, ``lis
 ``array_intersect``, date differences). :func:`spark_settings` therefore rebuilds the *same*
 model — same comparisons, levels, blocking rules — from :func:`~linkages.matching.linkage.splink_settings`
 in the Spark dialect, and copies every trained m- and u-probability and the prior across, level
-by level (checking the levels line up). Load it with::
+by level (checking the levels line up). Write it with :func:`save_models`, then load it on a
+Spark cluster with Splink 5 (the kit pins ``splink>=5,<6``): register each Spark DataFrame with
+``SparkAPI`` and pass the registered tables, not ``db_api=``, to the ``Linker``::
 
     from splink import Linker, SparkAPI
-    linker = Linker([welfare_sdf, cws_sdf], spark_settings(result.settings_json),
-                    db_api=SparkAPI(spark_session=spark))   # register the frames first
-    pairs = linker.inference.predict(threshold_match_probability=0.001)
+    db_api = SparkAPI(spark_session=spark)  # registers Splink's Jaro-Winkler and other Spark UDFs
+    welfare = db_api.register(welfare_sdf, dataset_display_name="welfare")
+    cws = db_api.register(cws_sdf, dataset_display_name="cws")
+    linker = Linker([welfare, cws], "model_spark.json")  # the trained model: no training call
+    pairs = linker.inference.predict(threshold_match_probability=0.001, num_chunks_left=4, num_chunks_right=4)
+    part = linker.inference.predict_chunk(left_chunk=(1, 4), right_chunk=(2, 4), threshold_match_probability=0.001)
 
 See ``SPARK.md`` for the whole path. Nothing here imports pyspark.
 """
