@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -158,3 +159,67 @@ def test_widgets_keep_last_good_results_and_what_was_typed():
     assert "Traceback" not in summary.value and html
     c["earnings"].value = 1000.0
     assert "$975" in summary.value
+
+
+# --- downloads ------------------------------------------------------------------------------------
+
+def _downloads(box) -> dict[str, tuple[str, str]]:
+    """class -> (file name, decoded text) of every download link on the page."""
+    import base64
+
+    html = next(ch for ch in box.children if "lk-export" in ch._dom_classes).value
+    out = {}
+    for cls, name, b64 in re.findall(r'<a class="lk-download ([^"]+)" download="([^"]+)" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', html):
+        out[cls.split()[-1]] = (name, base64.b64decode(b64).decode("utf-8"))
+    return out
+
+
+def _screen_answers(table_html: str) -> dict[str, str]:
+    return dict(re.findall(r'<tr class="lk-row-([a-z_0-9]+)"><th scope="row">.*?</th><td class="lk-value"><b>(.*?)</b>', table_html))
+
+
+def test_downloads_hold_what_is_on_screen():
+    import html as H
+    import io
+
+    import pandas as pd
+
+    box, c = build_app()
+    part = {k: next(ch for ch in box.children if k in ch._dom_classes) for k in ("lk-summary", "lk-calworks", "lk-cws")}
+
+    def check():
+        d = _downloads(box)
+        assert set(d) == {"lk-dl-html", "lk-dl-csv-calworks", "lk-dl-csv-child_welfare"}  # no figures, no PNG
+        assert d["lk-dl-csv-calworks"][0] == "rules_explorer_calworks.csv"
+        for cls, table in (("lk-dl-csv-calworks", "lk-calworks"), ("lk-dl-csv-child_welfare", "lk-cws")):
+            df = pd.read_csv(io.StringIO(d[cls][1]), keep_default_na=False)
+            screen = [H.unescape(v) for v in _screen_answers(part[table].value).values()]
+            assert df["answer"].tolist() == screen, cls
+            assert set(df["status"]) <= {"sourced", "assumption"} and df["sources"].str.len().min() > 0
+        page = d["lk-dl-html"][1]
+        assert H.unescape(part["lk-summary"].value) in H.unescape(page)
+        for v in _screen_answers(part["lk-calworks"].value).values():
+            assert v in page
+        assert "<script" not in page and "<link" not in page and not re.search(r"src=[\"']https?:", page)
+        return d
+
+    d = check()
+    assert "$975 a month" in d["lk-dl-csv-calworks"][1]
+    c["earnings"].value = 1400.0
+    c["age_at_removal"].value = 2
+    d = check()
+    assert "$775 a month" in d["lk-dl-csv-calworks"][1] and "$975" not in d["lk-dl-csv-calworks"][1]
+    assert "<th scope=\"row\">Monthly earnings ($)</th><td>$1,400</td>" in d["lk-dl-html"][1]
+    assert "<th scope=\"row\">Child&#x27;s age at removal</th><td>2</td>" in d["lk-dl-html"][1]
+    # a mistake changes nothing on screen, so nothing in the downloads
+    c["earnings"].value = -50.0
+    after = check()
+    assert after["lk-dl-csv-calworks"] == d["lk-dl-csv-calworks"]
+    assert "$1,400" in after["lk-dl-html"][1] and "-50" not in after["lk-dl-html"][1]
+
+
+def test_export_bundle_without_results_still_makes_a_page():
+    from linkages.ui.rules_explorer import export_bundle
+
+    b = export_bundle(None, (), None, None)
+    assert b.csvs == [] and b.figures == [] and "fix the highlighted boxes" in b.summary

@@ -125,16 +125,18 @@ figure {margin: 1em 0} figcaption {font-size: .85em; color: #333}
 
 def summary_page(title: str, sentences: Sequence[str], *, subtitle: str = "",
                  figures: Iterable[Rendered] = (), tables: Iterable[tuple[str, str]] = (),
-                 notes: Sequence[str] = (), made: dt.datetime | None = None) -> str:
+                 notes: Sequence[str] = (), made: dt.datetime | None = None,
+                 label: str = TEACHING_LABEL) -> str:
     """A one-page, self-contained HTML summary: title, the teaching label, the summary sentences,
     the figures (embedded PNGs with alt text and captions) and tables (``(caption, html)``) —
-    no script, no link, no outside request."""
+    no script, no link, no outside request. ``label`` replaces the teaching label where a page
+    shows no model result (the rules explorer: "simplified for teaching")."""
     made = made or dt.datetime.now()
     parts = [
         "<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title><style>{_PAGE_STYLE}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
-        f"<p><span class='label'>{TEACHING_LABEL}</span></p>",
+        f"<p><span class='label'>{html.escape(label)}</span></p>",
     ]
     if subtitle:
         parts.append(f"<p class='meta'>{html.escape(subtitle)}</p>")
@@ -148,7 +150,7 @@ def summary_page(title: str, sentences: Sequence[str], *, subtitle: str = "",
     if notes:
         parts.append("<h2>About these numbers</h2>" + "".join(f"<p>{html.escape(n)}</p>" for n in notes))
     parts.append(f"<p class='meta'>Made with the Linkages Kit on {made:%Y-%m-%d %H:%M}. Synthetic families only; "
-                 f"{TEACHING_LABEL.lower()}.</p></body></html>")
+                 f"{html.escape(label[:1].lower() + label[1:])}.</p></body></html>")
     return "\n".join(parts)
 
 

@@ -9,7 +9,8 @@ Two layers:
   without a browser.
 * :func:`app` — the ipywidgets page. A bad value puts a sentence beside its control; the
   results keep their last good values; nothing the visitor typed is reset; no traceback ever
-  reaches the page.
+  reaches the page. Below the tables, links download what is on screen (:func:`export_bundle`):
+  each table as CSV and a one-page HTML summary (the page has no figures, so no PNG).
 
 Defaults are the domain brief's worked example: one adult, children aged 4 and 8, Alameda
 (Region 1), $1,000 of monthly earnings, one employed, November 2024 → $975 a month ($730 with
@@ -41,6 +42,10 @@ __all__ = [
     "summary_sentence",
     "rows_html",
     "county_options",
+    "rows_frame",
+    "inputs_rows",
+    "export_bundle",
+    "LABELS",
     "build_app",
     "app",
 ]
@@ -522,6 +527,100 @@ def county_options(on=dt.date(2024, 11, 1)) -> list[tuple[str, str]]:
     return [(f"{c} (Region {cw.region(c, on)})", c) for c in value("calworks.counties", on)]
 
 
+# --- downloads ----------------------------------------------------------------------------
+
+#: The controls' labels (also their descriptions on the page), in the order they appear.
+LABELS = {
+    "adults": "Caretaker adults",
+    "children_ages": "Children's ages",
+    "county": "County",
+    "exempt_map": "Exempt MAP (SSI, IHSS, SDI or workers' comp in the home)",
+    "earnings": "Monthly earnings ($)",
+    "employed": "People employed",
+    "sanctioned": "Adults sanctioned",
+    "wtw_exempt": "Adults exempt from WTW",
+    "as_of": "As of",
+    "removal_date": "Removal date",
+    "age_at_removal": "Child's age at removal",
+    "jurisdiction_date": "Jurisdiction hearing",
+    "disposition_date": "Disposition hearing",
+    "sibling_under_3": "In a sibling group with a child under 3",
+    "all_children_removed": "All the family's children were removed",
+}
+CALWORKS_FIELDS = ("adults", "children_ages", "county", "exempt_map", "earnings", "employed", "sanctioned",
+                   "wtw_exempt", "as_of")
+CWS_FIELDS = ("removal_date", "age_at_removal", "jurisdiction_date", "disposition_date", "sibling_under_3",
+              "all_children_removed")
+CALWORKS_CAPTION = "CalWORKs on {on}"
+CWS_CAPTION = "If a child is removed: child welfare dates and CalWORKs help"
+EXPORT_STEM = "rules_explorer"
+EXPORT_NOTES = (
+    "Every figure names its source and whether it was read in that source (sourced) or is the kit's "
+    "labelled choice (assumption).",
+    "The family is made up; the rules are simplified for teaching and do not decide anyone's case.",
+)
+EXPORT_LABEL = "Rules simplified for teaching: they decide no one's case"
+
+
+def rows_frame(rows, section: str):
+    """Rows as a table of text, one line per row, as the page shows them: what, answer, how,
+    sources (title and address), status, and the date the rules were applied on."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [{"section": section, "what": r.item, "answer": r.value, "how": r.detail,
+          "sources": "; ".join(f"{t} <{h}>" if h else t for t, h in r.sources),
+          "status": r.status, "rules_on": r.on.isoformat()} for r in rows],
+        columns=["section", "what", "answer", "how", "sources", "status", "rules_on"])
+
+
+def _shown(name: str, x) -> str:
+    if isinstance(x, bool):
+        return "Yes" if x else "No"
+    if x is None:
+        return "not given"
+    if isinstance(x, dt.date):
+        return long_date(x)
+    if name == "earnings":
+        return money(x)
+    return str(x)
+
+
+def inputs_rows(inp_cal: Inputs | None, inp_cws: Inputs | None) -> list[tuple[str, str]]:
+    """(label, value) of what was entered for the results shown: the CalWORKs controls from the
+    inputs behind the CalWORKs table, the child welfare ones from those behind its table."""
+    out = []
+    for names, inp in ((CALWORKS_FIELDS, inp_cal), (CWS_FIELDS, inp_cws)):
+        if inp is not None:
+            out += [(LABELS[n], _shown(n, getattr(inp, n))) for n in names]
+    return out
+
+
+def export_bundle(cal: CalworksResults | None, cws_rows, inp_cal: Inputs | None = None,
+                  inp_cws: Inputs | None = None, made: dt.datetime | None = None):
+    """What the download links offer for the results on screen: each table as CSV and a
+    one-page HTML summary (the summary sentence, what was entered, both tables)."""
+    from . import export as X
+
+    csvs, tables, sentences = [], [], []
+    if cal is not None:
+        caption = CALWORKS_CAPTION.format(on=long_date(cal.on))
+        sentences.append(cal.summary)
+        csvs.append(("calworks", "CalWORKs figures (CSV)", rows_frame(cal.rows, caption)))
+        tables.append((caption, rows_html(cal.rows, caption, "lk-calworks-table")))
+    if cws_rows:
+        csvs.append(("child_welfare", "Child welfare dates (CSV)", rows_frame(cws_rows, CWS_CAPTION)))
+        tables.append((CWS_CAPTION, rows_html(cws_rows, CWS_CAPTION, "lk-cws-table")))
+    entered = inputs_rows(inp_cal, inp_cws)
+    if entered:
+        tables.insert(0, ("What was entered", "<table><tbody>" + "".join(
+            f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in entered) + "</tbody></table>"))
+    page = X.summary_page("Rules explorer: what the rules say for this family", sentences or
+                          ["No results yet: fix the highlighted boxes."],
+                          tables=tables, notes=EXPORT_NOTES, made=made, label=EXPORT_LABEL)
+    return X.Bundle(EXPORT_STEM, [], csvs, page)
+
+
 # --- the page -----------------------------------------------------------------------------
 
 PAGE_STYLE = """<style>
@@ -538,6 +637,7 @@ PAGE_STYLE = """<style>
 .lk-rx .lk-table td, .lk-rx .lk-table th {line-height: 1.35}
 .lk-rx .lk-table .lk-src {font-size: 11.5px; overflow-wrap: anywhere}
 .lk-rx .lk-status {min-height: 1em}
+.lk-rx .lk-downloads {font-size: 13px; margin: 8px 0} .lk-rx .lk-downloads a {margin: 0 2px}
 </style>"""
 
 DW = {"description_width": "190px"}
@@ -551,29 +651,29 @@ def build_app(initial: Inputs | None = None):
     inp0 = initial or Inputs()
     lay = w.Layout(width=WIDE)
     c: dict[str, w.Widget] = {
-        "adults": w.Dropdown(options=[("1", 1), ("2", 2)], value=inp0.adults, description="Caretaker adults",
+        "adults": w.Dropdown(options=[("1", 1), ("2", 2)], value=inp0.adults, description=LABELS["adults"],
                              style=DW, layout=lay),
-        "children_ages": w.Text(value=inp0.children_ages, description="Children's ages", placeholder="4, 8",
+        "children_ages": w.Text(value=inp0.children_ages, description=LABELS["children_ages"], placeholder="4, 8",
                                 continuous_update=False, style=DW, layout=lay),
-        "county": w.Dropdown(options=county_options(), value=inp0.county, description="County", style=DW, layout=lay),
-        "exempt_map": w.Checkbox(value=inp0.exempt_map, description="Exempt MAP (SSI, IHSS, SDI or workers' comp in the home)",
+        "county": w.Dropdown(options=county_options(), value=inp0.county, description=LABELS["county"], style=DW, layout=lay),
+        "exempt_map": w.Checkbox(value=inp0.exempt_map, description=LABELS["exempt_map"],
                                  indent=False, layout=w.Layout(width=WIDE)),
-        "earnings": w.FloatText(value=inp0.earnings, description="Monthly earnings ($)", style=DW, layout=lay),
-        "employed": w.IntText(value=inp0.employed, description="People employed", style=DW, layout=lay),
-        "sanctioned": w.IntText(value=inp0.sanctioned, description="Adults sanctioned", style=DW, layout=lay),
-        "wtw_exempt": w.IntText(value=inp0.wtw_exempt, description="Adults exempt from WTW", tooltip="Adults exempt from welfare-to-work (WTW)",
+        "earnings": w.FloatText(value=inp0.earnings, description=LABELS["earnings"], style=DW, layout=lay),
+        "employed": w.IntText(value=inp0.employed, description=LABELS["employed"], style=DW, layout=lay),
+        "sanctioned": w.IntText(value=inp0.sanctioned, description=LABELS["sanctioned"], style=DW, layout=lay),
+        "wtw_exempt": w.IntText(value=inp0.wtw_exempt, description=LABELS["wtw_exempt"], tooltip="Adults exempt from welfare-to-work (WTW)",
                                 style=DW, layout=lay),
-        "as_of": w.DatePicker(value=inp0.as_of, description="As of", style=DW, layout=lay),
-        "removal_date": w.DatePicker(value=inp0.removal_date, description="Removal date", style=DW, layout=lay),
-        "age_at_removal": w.IntText(value=inp0.age_at_removal, description="Child's age at removal", style=DW, layout=lay),
-        "jurisdiction_date": w.DatePicker(value=inp0.jurisdiction_date, description="Jurisdiction hearing",
+        "as_of": w.DatePicker(value=inp0.as_of, description=LABELS["as_of"], style=DW, layout=lay),
+        "removal_date": w.DatePicker(value=inp0.removal_date, description=LABELS["removal_date"], style=DW, layout=lay),
+        "age_at_removal": w.IntText(value=inp0.age_at_removal, description=LABELS["age_at_removal"], style=DW, layout=lay),
+        "jurisdiction_date": w.DatePicker(value=inp0.jurisdiction_date, description=LABELS["jurisdiction_date"],
                                           style=DW, layout=lay),
-        "disposition_date": w.DatePicker(value=inp0.disposition_date, description="Disposition hearing",
+        "disposition_date": w.DatePicker(value=inp0.disposition_date, description=LABELS["disposition_date"],
                                          style=DW, layout=lay),
-        "sibling_under_3": w.Checkbox(value=inp0.sibling_under_3, description="In a sibling group with a child under 3",
+        "sibling_under_3": w.Checkbox(value=inp0.sibling_under_3, description=LABELS["sibling_under_3"],
                                       indent=False, layout=w.Layout(width=WIDE)),
         "all_children_removed": w.Checkbox(value=inp0.all_children_removed,
-                                           description="All the family's children were removed",
+                                           description=LABELS["all_children_removed"],
                                            indent=False, layout=w.Layout(width=WIDE)),
     }
     fields_ = {name: Field(widget, name) for name, widget in c.items()}
@@ -584,26 +684,47 @@ def build_app(initial: Inputs | None = None):
     cal_table = w.HTML().add_class("lk-calworks")
     cws_table = w.HTML().add_class("lk-cws")
     status = w.HTML().add_class("lk-status")
+    downloads = w.HTML().add_class("lk-export")
+    # the results on screen and the inputs behind them (what the downloads hold)
+    shown_now: dict = {"cal": None, "cal_inp": None, "cws": None, "cws_inp": None}
 
     def current() -> Inputs:
         return Inputs(**{f.name: c[f.name].value for f in fields(Inputs)})
+
+    def refresh_downloads():
+        try:
+            from .export import links_html
+
+            downloads.value = links_html(export_bundle(shown_now["cal"], shown_now["cws"],
+                                                       shown_now["cal_inp"], shown_now["cws_inp"]))
+        except Exception:  # noqa: BLE001 - the page goes on without its downloads
+            log.exception("rules explorer downloads failed")
+            downloads.value = ('<span class="lk-field-msg" role="alert">The downloads could not be made; '
+                               "the results on screen are still right.</span>")
 
     def update(*_):
         try:
             inp = current()
             shown: dict[str, str] = {}
+            updated = False  # did any result on screen change (then so do the downloads)
             try:
                 res = calworks_results(inp)
                 summary.value = esc(res.summary)
-                cal_table.value = rows_html(res.rows, f"CalWORKs on {long_date(res.on)}", "lk-calworks-table")
+                cal_table.value = rows_html(res.rows, CALWORKS_CAPTION.format(on=long_date(res.on)),
+                                            "lk-calworks-table")
+                shown_now.update(cal=res, cal_inp=inp)
+                updated = True
             except FieldErrors as exc:
                 shown.update(exc.errors)
             try:
                 rows = child_welfare_results(inp)
-                cws_table.value = rows_html(rows, "If a child is removed: child welfare dates and CalWORKs help",
-                                            "lk-cws-table")
+                cws_table.value = rows_html(rows, CWS_CAPTION, "lk-cws-table")
+                shown_now.update(cws=rows, cws_inp=inp)
+                updated = True
             except FieldErrors as exc:
                 shown.update({k: v for k, v in exc.errors.items() if k not in shown})
+            if updated or not downloads.value:
+                refresh_downloads()
             for name, f in fields_.items():
                 f.show(shown[name]) if name in shown else f.clear()
             status.value = ("" if not shown else
@@ -622,17 +743,16 @@ def build_app(initial: Inputs | None = None):
         return w.VBox([w.HTML(f"<h3>{esc(title)}</h3>")] + [fields_[n].box for n in names]).add_class("lk-group")
 
     controls = w.HBox([
-        group("The family (CalWORKs)", ["adults", "children_ages", "county", "exempt_map", "earnings",
-                                        "employed", "sanctioned", "wtw_exempt", "as_of"]),
-        group("A child removed (child welfare; hearing dates optional)", ["removal_date", "age_at_removal", "jurisdiction_date",
-                                                  "disposition_date", "sibling_under_3", "all_children_removed"]),
+        group("The family (CalWORKs)", CALWORKS_FIELDS),
+        group("A child removed (child welfare; hearing dates optional)", CWS_FIELDS),
     ]).add_class("lk-controls")
     intro = w.HTML(
         "<h2>Rules explorer</h2><p>Set up a family and see what the CalWORKs and child welfare rules say "
         "for it. Every figure names its source and whether it was read in that source (<i>sourced</i>) "
         "or is the kit's labelled choice (<i>assumption</i>). The family is made up; the rules are "
         "simplified for teaching and do not decide anyone's case.</p>")
-    box = w.VBox([w.HTML(STYLE + PAGE_STYLE), intro, summary, status, controls, cal_table, cws_table]).add_class("lk-rx")
+    box = w.VBox([w.HTML(STYLE + PAGE_STYLE), intro, summary, status, controls, cal_table, cws_table,
+                  downloads]).add_class("lk-rx")
     return box, c
 
 
