@@ -1,15 +1,21 @@
 """Replicate runs, intervals, and baseline vs scenario side by side.
 
 Intervals: ``interval="percentile"`` (default) gives the 2.5th and 97.5th percentiles of the
-replicate values — the spread of outcomes a county might see; ``interval="t"`` gives mean ± t·se,
-the uncertainty of the mean. Baseline and scenario run on the same replicate seeds (common random
-numbers), so the *difference* is taken run by run and its interval is much narrower than either
-side's.
+replicate values — the spread of outcomes a county might see (with few runs these are close to
+the lowest and highest run, and :func:`interval_label` says so); ``interval="range"`` gives the
+lowest and highest run exactly — the honest name for a spread over a handful of runs;
+``interval="t"`` gives mean ± t·se, the uncertainty of the mean. Baseline and scenario run on the
+same replicate seeds (common random numbers), so the *difference* is taken run by run and its
+interval is much narrower than either side's.
+
+:func:`interval_label` and :func:`agreement_words` give the plain words every table, sentence and
+figure uses for an interval kind and a number of runs, so labels never claim more than was computed.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -24,9 +30,12 @@ from ..simulate.run import DEFAULT_START, replicate_seeds, simulate
 from ..simulate.scenario import ALL_LEVERS, BASELINE, Scenario
 from .measures import MEASURES, measures
 
-__all__ = ["Comparison", "compare", "run_measures", "interval", "summary", "t_critical", "INTERVALS"]
+__all__ = ["Comparison", "compare", "run_measures", "interval", "interval_bands", "interval_label",
+           "agreement_words", "summary", "t_critical", "INTERVALS"]
 
-INTERVALS = ("percentile", "t")
+INTERVALS = ("percentile", "t", "range")
+#: Fewer runs than this and the 2.5th/97.5th percentiles sit between the two lowest (highest) runs.
+_FEW_FOR_PERCENTILES = 40
 # Two-sided 95% Student t critical values (a mathematical table, not a model parameter).
 _T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
         11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093,
@@ -59,8 +68,67 @@ def interval(values: Iterable[float], kind: str = "percentile") -> tuple[float, 
     if kind == "percentile":
         lo, hi = np.percentile(v, [2.5, 97.5])
         return m, float(lo), float(hi)
+    if kind == "range":
+        return m, float(v.min()), float(v.max())
     half = t_critical(v.size - 1) * float(v.std(ddof=1)) / math.sqrt(v.size)
     return m, m - half, m + half
+
+
+def interval_bands(values: np.ndarray, kind: str = "percentile") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mean, low, high) of each column of ``values`` (rows: replicate runs), NaNs dropped —
+    :func:`interval` for many measures (or months) at once."""
+    if kind not in INTERVALS:
+        raise ScenarioError(f"interval must be one of {', '.join(INTERVALS)}, not {kind!r}.")
+    v = np.asarray(values, dtype=float)
+    if v.ndim == 1:
+        v = v[:, None]
+    n = (~np.isnan(v)).sum(axis=0)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(v, axis=0)
+        if kind == "percentile":
+            lo, hi = np.nanpercentile(v, [2.5, 97.5], axis=0)
+        elif kind == "range":
+            lo, hi = np.nanmin(v, axis=0), np.nanmax(v, axis=0)
+        else:
+            crit = np.array([t_critical(int(k) - 1) for k in n])
+            half = crit * np.nanstd(v, axis=0, ddof=1) / np.sqrt(np.maximum(n, 1))
+            half = np.where(n > 1, half, 0.0)
+            lo, hi = mean - half, mean + half
+    return mean, np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+
+
+def _runs(n: int) -> str:
+    return "the one run" if n == 1 else f"the {n:,} runs"
+
+
+def interval_label(kind: str, runs: int) -> str:
+    """What an interval's two ends are, in plain words, for ``runs`` replicate runs:
+    ``"lowest to highest of the 3 runs"``."""
+    if kind not in INTERVALS:
+        raise ScenarioError(f"interval must be one of {', '.join(INTERVALS)}, not {kind!r}.")
+    if runs <= 1:
+        return "one run, so no interval"
+    if kind == "range":
+        return f"lowest to highest of {_runs(runs)}"
+    if kind == "t":
+        return f"95% confidence interval of the mean of {_runs(runs)} (Student's t)"
+    words = f"2.5th to 97.5th percentile of {_runs(runs)}"
+    if runs < _FEW_FOR_PERCENTILES:
+        words += " (with this few runs, close to the lowest and highest)"
+    return words
+
+
+def agreement_words(kind: str, runs: int) -> str:
+    """How to say that a difference's whole interval is on one side of zero: ``"in all 3 paired
+    runs"`` for a range, ``"beyond run-to-run noise"`` otherwise."""
+    if kind not in INTERVALS:
+        raise ScenarioError(f"interval must be one of {', '.join(INTERVALS)}, not {kind!r}.")
+    if runs <= 1:
+        return "in the one run"
+    if kind == "range":
+        return f"in all {runs:,} paired runs"
+    return "beyond run-to-run noise"
 
 
 def summary(runs: pd.DataFrame, kind: str = "percentile") -> pd.DataFrame:
@@ -98,6 +166,20 @@ class Comparison:
     baseline_monthly: list = field(repr=False, default_factory=list)
     scenario_monthly: list = field(repr=False, default_factory=list)
     n_households: int = 0
+
+    @property
+    def runs(self) -> int:
+        return len(self.baseline_runs)
+
+    @property
+    def interval_label(self) -> str:
+        """The intervals of :attr:`table` in plain words (:func:`interval_label`)."""
+        return interval_label(self.interval, self.runs)
+
+    @property
+    def agreement(self) -> str:
+        """How the figures say a difference is clear of zero (:func:`agreement_words`)."""
+        return agreement_words(self.interval, self.runs)
 
     @property
     def differences(self) -> pd.DataFrame:

@@ -10,9 +10,15 @@ parameters behind it are listed with their status (sourced | assumption).
 
 Speed: the baseline runs once per caseload and is kept; each lever setting's runs are kept too
 (going back is instant). The number of paired replicate runs is chosen from the caseload size
-(:func:`replicates_for`) so a 10,000-household update stays within half a second; the figures and
-the attribution follow in steps the kernel interleaves with the next control change
+(:func:`replicates_for`) so a 10,000-household update stays within half a second. A scenario run
+steps only the households it can reach and takes the others' months from the baseline — the
+same records as a full run, bit for bit (:mod:`linkages.outcomes.subset`). The numbers come
+first; the figures (the outcomes chart updated in place, not rebuilt), the attribution and the
+downloads follow in steps the kernel interleaves with the next control change
 (:class:`linkages.ui.export.Later`). Sliders report on release (``continuous_update=False``).
+
+Intervals are the lowest and highest of the paired runs (``interval="range"``) and are called
+that everywhere: table headers, CSV columns, sentences, figures and the summary page.
 
 No callback lets a traceback reach the page: bad input gets a sentence beside its control and
 nothing else the visitor set is lost.
@@ -28,7 +34,6 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -54,12 +59,15 @@ MIN_REPLICATES, MAX_REPLICATES = 3, 20
 #: Household-runs the attribution may spend (leave-one-out: one run set per active practice).
 ATTRIBUTION_BUDGET = 80_000
 SENSITIVITY_BUDGET = 20_000
+#: Intervals over the paired runs: the lowest and highest run (see linkages.outcomes.interval_label).
+INTERVAL = "range"
 SCENARIO_NAME = "this scenario"
 BASELINE_NAME = "baseline (no practices)"
 
 ATTRIBUTION_MEASURES = ("foster_care_months", "removals_in_home", "permanency_12", "reentry_12",
                         "months_sanctioned", "work_participation_rate")
-COST_MEASURES = ("foster_care_months", "foster_care_cost", "grant_dollars", "staff_hours", "coordination_cost")
+COST_MEASURES = ("foster_care_months", "foster_care_cost", "grant_dollars", "staff_hours", "coordination_cost",
+                 "public_cost")
 #: Baseline assumptions the sensitivity always varies (the lever effects of the active
 #: practices are added to them).
 SENSITIVITY_BASE = ("identification.chance_share", "identification.data_match_share", "cws.reunification_monthly",
@@ -116,37 +124,15 @@ def replicates_for(n_households: int) -> int:
 
 # --- caseloads ------------------------------------------------------------------------------
 
-def _datasets() -> Path:
-    import linkages
-
-    return Path(linkages.__file__).resolve().parents[2] / "datasets"
-
-
-_STR = {"household_id": str, "county": str, "children_ages": str, "work_status": str, "cw_component": str}
-
-
 @lru_cache(maxsize=1)
 def statewide() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The kit's 10,000-household caseload (households without vignettes, activities).
+    """The kit's 10,000-household caseload (households without vignettes, activities), read with
+    the checked loader: fast when the files match ``datasets/SHA256SUMS``, else every check
+    (:func:`linkages.families.load_checked`)."""
+    from linkages.families import load_checked
 
-    Read straight from ``datasets/caseload`` (the files ``make data`` writes and the families
-    tests check) — much faster than the validating loader, which is the fallback."""
-    folder = _datasets() / "caseload"
-    try:
-        hh = pd.read_csv(folder / "households.csv", parse_dates=["cw_start_date", "removal_date"], dtype=_STR,
-                         usecols=lambda c: c != "vignette")
-        acts = pd.read_csv(folder / "activities.csv", dtype={"household_id": str, "plan": str, "activity": str,
-                                                             "place": str, "days": str, "accepted_by": str})
-        from linkages.simulate.caseload import REQUIRED_COLUMNS
-
-        if [c for c in REQUIRED_COLUMNS if c not in hh.columns] or hh["in_calworks"].dtype != bool:
-            raise ValueError("unexpected caseload file")
-    except Exception:  # noqa: BLE001 - an installed kit without datasets/: the loader knows where
-        from linkages.families import load
-
-        pop = load("caseload")
-        hh, acts = pop.households.drop(columns=["vignette"], errors="ignore"), pop.activities
-    return hh, acts
+    pop = load_checked("caseload")
+    return pop.households.drop(columns=["vignette"], errors="ignore"), pop.activities
 
 
 @lru_cache(maxsize=1)
@@ -234,6 +220,7 @@ class _Entry:
     seeds: list
     baseline: pd.DataFrame  # one row per seed
     runs: OrderedDict = field(default_factory=OrderedDict)  # levers key -> DataFrame (rows: seeds[:len])
+    runner: object = None  # linkages.outcomes.subset.SubsetRunner: kept baseline runs, the short cut
 
     @property
     def replicates(self) -> int:
@@ -242,7 +229,8 @@ class _Entry:
 
 class WhatIf:
     """Runs and caches: a prepared caseload and its baseline once per caseload, each lever
-    setting's runs once (common random numbers: baseline and scenario share their seeds)."""
+    setting's runs once (common random numbers: baseline and scenario share their seeds). Only
+    the current caseload keeps its baseline runs (records) for the short cut."""
 
     def __init__(self, months: int = MONTHS, seed: int = SEED, keep_caseloads: int = 2, keep_runs: int = 96):
         self.months, self.seed = months, seed
@@ -263,23 +251,42 @@ class WhatIf:
         return Scenario(levers={}, months=self.months, seed=self.seed, name=BASELINE_NAME, params=dict(params or {}))
 
     # caseloads
+    def _runner(self, e: _Entry):
+        """The entry's runner (made again after another caseload took the memory)."""
+        if e.runner is None:
+            from linkages.outcomes.subset import SubsetRunner
+            from linkages.simulate import ModelParams
+
+            for other in self._entries.values():
+                if other is not e:
+                    other.runner = None
+            e.runner = SubsetRunner(e.prepared, ModelParams.load(start_date()))
+        return e.runner
+
     def entry(self, chosen: Chosen) -> _Entry:
         if chosen.key in self._entries:
             self._entries.move_to_end(chosen.key)
             return self._entries[chosen.key]
-        from linkages.outcomes import run_measures
         from linkages.simulate import ModelParams, prepare, replicate_seeds
 
         start = start_date()
         prepared = prepare(chosen.households, chosen.activities, start, self.months, ModelParams.load(start))
         seeds = replicate_seeds(self.seed, replicates_for(chosen.n))
-        base, _, _ = run_measures(chosen.households, self.baseline_scenario(), seeds, start=start,
-                                  activities=chosen.activities, caseload=prepared, keep_monthly=False)
-        e = _Entry(chosen, prepared, seeds, base)
+        e = _Entry(chosen, prepared, seeds, pd.DataFrame())
+        e.baseline = self._runner(e).measures(self.baseline_scenario(), seeds, chosen.households)
         self._entries[chosen.key] = e
         while len(self._entries) > self.keep_caseloads:
             self._entries.popitem(last=False)
         return e
+
+    def shortcut_steps(self, chosen: Chosen):
+        """One callable per seed not yet prepared for the short cut (the extra baseline run);
+        the runs are exact without it, only slower."""
+        e = self.entry(chosen)
+        runner = self._runner(e)
+        for s in e.seeds:
+            if not runner.prepared(s):
+                yield lambda s=s: runner.prepare(s)
 
     def runs(self, e: _Entry, levers: dict, n: int | None = None, params: dict | None = None) -> pd.DataFrame:
         """Measures of the scenario ``levers`` on the first ``n`` seeds (cached)."""
@@ -294,22 +301,27 @@ class WhatIf:
         if hit is not None and len(hit) >= n:
             e.runs.move_to_end(ck)
             return hit.iloc[:n]
-        sc = self.scenario(levers) if not params else self.scenario(levers).with_(params=dict(params), name=SCENARIO_NAME)
-        df, _, _ = run_measures(e.chosen.households, sc, e.seeds[:n], start=start_date(),
-                                activities=e.chosen.activities, caseload=e.prepared, keep_monthly=False)
+        if not params:
+            df = self._runner(e).measures(self.scenario(levers), e.seeds[:n], e.chosen.households)
+        else:
+            sc = self.scenario(levers).with_(params=dict(params), name=SCENARIO_NAME)
+            df, _, _ = run_measures(e.chosen.households, sc, e.seeds[:n], start=start_date(),
+                                    activities=e.chosen.activities, caseload=e.prepared, keep_monthly=False)
         e.runs[ck] = df
         while len(e.runs) > self.keep_runs:
             e.runs.popitem(last=False)
         return df
 
     def compare(self, chosen: Chosen, levers: dict):
-        """Baseline vs scenario as a :class:`linkages.outcomes.Comparison` (paired runs)."""
+        """Baseline vs scenario as a :class:`linkages.outcomes.Comparison` (paired runs; intervals
+        are the lowest and highest run), with the public cost (foster care plus coordination) of
+        each run as one more measure."""
         from linkages.outcomes import Comparison
 
         e = self.entry(chosen)
-        s = self.runs(e, levers)
-        return Comparison(self.baseline_scenario(), self.scenario(levers), list(e.seeds), "percentile",
-                          e.baseline.reset_index(drop=True), s.reset_index(drop=True), [], [], chosen.n)
+        b, s = (_with_public_cost(x.reset_index(drop=True)) for x in (e.baseline, self.runs(e, levers)))
+        return Comparison(self.baseline_scenario(), self.scenario(levers), list(e.seeds), INTERVAL, b, s, [], [],
+                          chosen.n)
 
     # attribution (leave-one-out, on the first few seeds)
     def attribution_replicates(self, chosen: Chosen, levers: dict) -> int:
@@ -447,32 +459,73 @@ def _decimals(key: str, unit: str, values) -> int:
     return 0 if big >= 100 else 1
 
 
+#: Measures the what-if adds to the model's (key: title, unit, better).
+EXTRA_MEASURES = {"public_cost": ("Public cost: foster care and coordination", "USD", "")}
+#: Column suffixes of an interval's two ends, by interval kind (the CSV says what they are).
+BOUND_SUFFIXES = {"range": ("_lowest_run", "_highest_run"), "percentile": ("_percentile_2_5", "_percentile_97_5"),
+                  "t": ("_ci95_low", "_ci95_high")}
+GROUPS = ("baseline", "scenario", "difference")
+
+
+def _with_public_cost(runs: pd.DataFrame) -> pd.DataFrame:
+    if {"foster_care_cost", "coordination_cost"} <= set(runs.columns):
+        return runs.assign(public_cost=runs["foster_care_cost"] + runs["coordination_cost"])
+    return runs
+
+
+def value_columns(kind: str = INTERVAL) -> list[str]:
+    """The numbers table's value columns: mean, low and high of baseline, scenario, difference."""
+    lo, hi = BOUND_SUFFIXES[kind]
+    return [g + x for g in GROUPS for x in ("", lo, hi)]
+
+
 def numbers_table(comparison) -> pd.DataFrame:
     """The comparison as shown on screen and saved as CSV: one row per measure, baseline,
-    scenario and difference with their intervals, rounded as displayed (shares in %)."""
+    scenario and difference, each the mean of the paired runs with the interval's two ends
+    (columns named for what they are: ``baseline_lowest_run``…), rounded as displayed (shares
+    in %). ``attrs`` holds the interval kind and the number of runs."""
     from linkages.outcomes import MEASURES
 
     t = comparison.table
+    lo_s, hi_s = BOUND_SUFFIXES[comparison.interval]
+    runs = comparison.runs
     rows = []
     for key, r in t.iterrows():
         m = MEASURES.get(key)
         pct = bool(m and m.percent)
         f = 100.0 if pct else 1.0
-        unit = "% (" + r["unit"] + ")" if pct else r["unit"]
-        cols = ["baseline", "baseline_low", "baseline_high", "scenario", "scenario_low", "scenario_high",
-                "difference", "difference_low", "difference_high"]
-        vals = {c: float(r[c]) * f for c in cols}
-        d = _decimals(key, r["unit"], [vals["baseline"], vals["scenario"]])
-        row = {"key": key, "measure": r["measure"], "unit": unit}
+        title, unit0, better = (m.title, m.unit, m.better) if m else EXTRA_MEASURES.get(key, (r["measure"], r["unit"], r["better"]))
+        unit = "% (" + unit0 + ")" if pct else unit0
+        vals = {}
+        for g in GROUPS:
+            vals[g], vals[g + lo_s], vals[g + hi_s] = (float(r[g + x]) * f for x in ("", "_low", "_high"))
+        d = _decimals(key, unit0, [vals["baseline"], vals["scenario"]])
+        row = {"key": key, "measure": title, "unit": unit, "paired_runs": runs}
         row.update({c: (round(v, d) + 0.0 if v == v else float("nan")) for c, v in vals.items()})
-        row["better"] = r["better"]
+        row["better"] = better
         row["decimals"] = d
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs.update(interval=comparison.interval, runs=runs)
+    return out
+
+
+def _bounds(numbers: pd.DataFrame) -> tuple[str, str]:
+    kind = numbers.attrs.get("interval", INTERVAL)
+    return BOUND_SUFFIXES[kind]
+
+
+def _interval_words(numbers: pd.DataFrame) -> str:
+    from linkages.outcomes import interval_label
+
+    runs = int(numbers.attrs.get("runs", numbers["paired_runs"].iloc[0] if len(numbers) else 0))
+    return interval_label(numbers.attrs.get("interval", INTERVAL), runs)
 
 
 def cost_table(numbers: pd.DataFrame) -> pd.DataFrame:
-    return numbers[numbers["key"].isin(COST_MEASURES)].reset_index(drop=True)
+    out = numbers[numbers["key"].isin(COST_MEASURES)].reset_index(drop=True)
+    out.attrs.update(numbers.attrs)
+    return out
 
 
 def _fmt(v: float, d: int, sign: bool = False) -> str:
@@ -488,6 +541,16 @@ def _money(v: float) -> str:
     if a >= 1e6:
         return f"${a / 1e6:,.1f} million"
     return f"${a:,.0f}"
+
+
+def _bar_money(v: float) -> str:
+    sign = "−" if v < 0 else "+"
+    a = abs(v)
+    return f"{sign}${a / 1e6:,.1f} M" if a >= 1e5 else f"{sign}${a / 1e3:,.0f} K"
+
+
+def _signed_money(v: float) -> str:
+    return ("minus " if v < 0 else "") + _money(v)
 
 
 def _practice_names(levers: dict) -> list[str]:
@@ -512,6 +575,7 @@ def summary_sentences(numbers: pd.DataFrame, levers: dict, chosen_description: s
                       months: int = MONTHS) -> list[str]:
     """Plain-language sentences from the table on screen (the same rounded numbers)."""
     by = numbers.set_index("key")
+    lo_s, hi_s = _bounds(numbers)
     names = _practice_names(levers)
     out = [f"{chosen_description[0].upper()}{chosen_description[1:]}; {months} months; {replicates} paired runs "
            "(baseline and scenario on the same random numbers)."]
@@ -534,7 +598,7 @@ def summary_sentences(numbers: pd.DataFrame, levers: dict, chosen_description: s
         base = float(r["baseline"])
         rel = f" ({abs(d) / base * 100:.0f}%)" if base and "%" not in str(r["unit"]) else ""
         unit = " points" if "%" in str(r["unit"]) else ""
-        noise = ", within run-to-run noise" if float(r["difference_low"]) <= 0 <= float(r["difference_high"]) else ""
+        noise = ", within run-to-run noise" if float(r["difference" + lo_s]) <= 0 <= float(r["difference" + hi_s]) else ""
         return f"{noun} {down if d < 0 else up} by {_fmt(abs(d), dec)}{unit}{rel}{noise}"
 
     parts = [p for p in (change("foster_care_months", "foster care child-months"),
@@ -544,9 +608,10 @@ def summary_sentences(numbers: pd.DataFrame, levers: dict, chosen_description: s
         out.append(_list(parts).capitalize() + f" over {months} months.")
     if "permanency_12" in by.index and "reentry_12" in by.index:
         p, r = by.loc["permanency_12"], by.loc["reentry_12"]
+        perm_std, reentry_std = federal_standards()
         out.append(f"Permanency within 12 months of entry goes from {_fmt(p['baseline'], 1)}% to "
-                   f"{_fmt(p['scenario'], 1)}% (federal standard: 40.5% or more); re-entry within 12 months from "
-                   f"{_fmt(r['baseline'], 1)}% to {_fmt(r['scenario'], 1)}% (standard: 8.3% or less).")
+                   f"{_fmt(p['scenario'], 1)}% (federal standard: {perm_std} or more); re-entry within 12 months from "
+                   f"{_fmt(r['baseline'], 1)}% to {_fmt(r['scenario'], 1)}% (standard: {reentry_std} or less).")
     if all(k in by.index for k in ("staff_hours", "coordination_cost", "foster_care_cost", "grant_dollars")):
         sh, cc, fc, gd = (by.loc[k] for k in ("staff_hours", "coordination_cost", "foster_care_cost", "grant_dollars"))
         net = float(fc["difference"]) + float(cc["difference"])
@@ -556,9 +621,20 @@ def summary_sentences(numbers: pd.DataFrame, levers: dict, chosen_description: s
                    f"{_money(net)} {'lower' if net < 0 else 'higher'}. Cash grants to families are "
                    f"{_money(gd['difference'])} {'higher' if gd['difference'] >= 0 else 'lower'} "
                    "(fewer sanctions, aid kept while children are in care).")
-    out.append("Ranges are the spread of the paired runs (2.5th to 97.5th percentile); a difference whose range "
-               "crosses zero is within run-to-run noise. The practices' effects are assumptions.")
+    out.append(f"Each range is the {_interval_words(numbers)} (each run: baseline and scenario on the same random "
+               "numbers); a difference whose range crosses zero is within run-to-run noise. The practices' effects "
+               "are assumptions.")
     return out
+
+
+def federal_standards(on=None) -> tuple[str, str]:
+    """The CFSR Round 3 national standards the sentences quote, from the parameters
+    (``federal.cfsr3_permanency_12_months``, ``federal.cfsr3_reentry_12_months``): ``("40.5%", "8.3%")``."""
+    from linkages.params import value
+
+    on = on or start_date()
+    return tuple(f"{100 * float(value(n, on)):.1f}%" for n in ("federal.cfsr3_permanency_12_months",
+                                                                  "federal.cfsr3_reentry_12_months"))
 
 
 def assumptions_table() -> pd.DataFrame:
@@ -586,16 +662,22 @@ def cost_figure(numbers: pd.DataFrame):
     from linkages.plans.calendar import OKABE_ITO
 
     by = numbers.set_index("key")
+    lo_s, hi_s = _bounds(numbers)
     fc, cc, gd = (by.loc[k] for k in ("foster_care_cost", "coordination_cost", "grant_dollars"))
-    net = float(fc["difference"]) + float(cc["difference"])
-    net_lo = float(fc["difference_low"]) + float(cc["difference_low"])
-    net_hi = float(fc["difference_high"]) + float(cc["difference_high"])
-    items = [("Foster care cost", fc["difference"], fc["difference_low"], fc["difference_high"], OKABE_ITO["bluish_green"], ""),
-             ("Coordination cost\n(staff time, pooled funds)", cc["difference"], cc["difference_low"],
-              cc["difference_high"], OKABE_ITO["orange"], "//"),
-             ("Public cost, together", net, min(net_lo, net_hi), max(net_lo, net_hi), OKABE_ITO["blue"], ".."),
-             ("Cash grants to families", gd["difference"], gd["difference_low"], gd["difference_high"],
+    if "public_cost" in by.index:  # the range of the per-run sums, not the sum of the ranges
+        pc = by.loc["public_cost"]
+        net, net_lo, net_hi = (float(pc["difference" + x]) for x in ("", lo_s, hi_s))
+    else:
+        net = float(fc["difference"]) + float(cc["difference"])
+        net_lo = net_hi = net
+    items = [("Foster care cost", fc["difference"], fc["difference" + lo_s], fc["difference" + hi_s],
+              OKABE_ITO["bluish_green"], ""),
+             ("Coordination cost\n(staff time, pooled funds)", cc["difference"], cc["difference" + lo_s],
+              cc["difference" + hi_s], OKABE_ITO["orange"], "//"),
+             ("Public cost, together", net, net_lo, net_hi, OKABE_ITO["blue"], ".."),
+             ("Cash grants to families", gd["difference"], gd["difference" + lo_s], gd["difference" + hi_s],
               OKABE_ITO["sky_blue"], "\\\\")]
+    words = _interval_words(numbers)
     fig = Figure(figsize=(8.5, 3.2))
     ax = fig.subplots()
     y = np.arange(len(items))[::-1]
@@ -603,11 +685,10 @@ def cost_figure(numbers: pd.DataFrame):
     for yi, (lab, v, lo, hi, c, h) in zip(y, items):
         ax.barh(yi, float(v) / scale, color=c, edgecolor="black", hatch=h, height=0.6)
         ax.plot([float(lo) / scale, float(hi) / scale], [yi, yi], color="black", linewidth=1.5)
-        ax.text(float(v) / scale, yi + 0.34, f"{'−' if v < 0 else '+'}${abs(float(v)) / scale:,.1f} M", fontsize=8,
-                ha="center", va="bottom")
+        ax.text(float(v) / scale, yi + 0.34, _bar_money(float(v)), fontsize=8, ha="center", va="bottom")
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, [i[0] for i in items], fontsize=8)
-    ax.set_xlabel(f"scenario minus baseline over {MONTHS} months (million $)", fontsize=8)
+    ax.set_xlabel(f"scenario minus baseline over {MONTHS} months (million $); bar = mean, line = {words}", fontsize=8)
     ax.tick_params(axis="x", labelsize=8)
     lo, hi = ax.get_xlim()
     ax.set_xlim(lo, hi)
@@ -620,10 +701,29 @@ def cost_figure(numbers: pd.DataFrame):
         title = "No change in public cost"
     ax.set_title(title, fontsize=10)
     fig.subplots_adjust(left=0.27, right=0.97, top=0.86, bottom=0.17)
-    alt = (f"Bar chart of cost differences, scenario minus baseline, over {MONTHS} months. {title}. "
+    alt = (f"Bar chart of cost differences, scenario minus baseline, over {MONTHS} months: each bar the mean, each "
+           f"line the {words}. {title}. "
            + "; ".join(f"{i[0].splitlines()[0]}: {'minus' if i[1] < 0 else 'plus'} {_money(float(i[1]))} "
-                       f"(range {_money(float(i[2]))} to {_money(float(i[3]))})" for i in items) + ".")
+                       f"({_signed_money(float(i[2]))} to {_signed_money(float(i[3]))})" for i in items) + ".")
     return fig, alt
+
+
+def _render(name: str, fig_alt: tuple) -> X.Rendered:
+    """A figure as a small palette PNG at screen resolution (:func:`linkages.outcomes.light_png`),
+    with its alt text and title; a pyplot figure is closed afterwards."""
+    from linkages.outcomes import light_png
+
+    fig, alt = fig_alt
+    try:
+        title = fig.axes[0].get_title() if fig.axes else ""
+        return X.Rendered(name, light_png(fig, X.SCREEN_DPI), alt, title)
+    finally:
+        try:
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+        except Exception:  # noqa: BLE001 - a figure made without pyplot needs no closing
+            pass
 
 
 def _empty_figure(text: str, name: str) -> X.Rendered:
@@ -631,10 +731,56 @@ def _empty_figure(text: str, name: str) -> X.Rendered:
 
     fig = Figure(figsize=(7, 1.0))
     fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=10)
-    return X.Rendered(name, X.png(fig), text, text)
+    return _render(name, (fig, text))
 
 
 # --- the page -------------------------------------------------------------------------------
+
+DOWNLOADS_PENDING = ("<div class='lk-downloads'><b>Download what is on screen:</b> the files are being made for this "
+                     "setting…</div>")
+
+
+def accessible_names() -> dict[str, tuple[str, str]]:
+    """Each strength control's accessible name, by its CSS class: ``{"lk-strength-linked_plan":
+    ("slider", "Strength of linked case plan"), "lk-strength-text-linked_plan": ("textbox",
+    "Strength of linked case plan, typed (0 to 1)")}``."""
+    from linkages.outcomes import practice_name
+    from linkages.simulate import LEVERS
+
+    out = {}
+    for name, lv in LEVERS.items():
+        label = f"Strength of {practice_name(name)}"
+        out[f"lk-strength-{name}"] = ("slider", label)
+        out[f"lk-strength-text-{name}"] = ("textbox", f"{label}, typed ({lv.low:g} to {lv.high:g})")
+    return out
+
+
+def accessible_names_js() -> str:
+    """A script for the page: gives each strength slider's handle and each strength text box its
+    accessible name (``aria-label``), again whenever the widgets are drawn anew. ipywidgets
+    labels neither: the slider's visible "strength" label is not tied to the handle, and the
+    text box has no label of its own."""
+    import json
+
+    names = json.dumps(accessible_names())
+    return ("(function () {\n"
+            f"  const names = {names};\n"
+            "  let queued = false;\n"
+            "  function apply() {\n"
+            "    queued = false;\n"
+            "    for (const [cls, [role, label]] of Object.entries(names)) {\n"
+            "      const sel = role === 'slider' ? '.' + cls + ' .noUi-handle' : '.' + cls + ' input';\n"
+            "      document.querySelectorAll(sel).forEach(function (el) {\n"
+            "        if (el.getAttribute('aria-label') !== label) el.setAttribute('aria-label', label);\n"
+            "      });\n"
+            "    }\n"
+            "  }\n"
+            "  new MutationObserver(function () {\n"
+            "    if (!queued) { queued = true; requestAnimationFrame(apply); }\n"
+            "  }).observe(document.body, {childList: true, subtree: true});\n"
+            "  apply();\n"
+            "})();")
+
 
 STYLE = """<style>
 .lk-county {max-width: 1150px}
@@ -645,6 +791,7 @@ STYLE = """<style>
 .lk-county table.lk-num td, .lk-county table.lk-num th {border: 1px solid #ccc; padding: 2px 6px; text-align: right}
 .lk-county table.lk-num td.lk-m, .lk-county table.lk-num th.lk-m {text-align: left}
 .lk-county table.lk-num td.lk-lh {color: #555; font-size: 11.5px}
+.lk-county table.lk-num caption {caption-side: top; text-align: left; font-size: 12px; color: #444; padding: 2px 0}
 .lk-county table.lk-num td.lk-good {background: #e3f4ee} .lk-county table.lk-num td.lk-bad {background: #fbe9df}
 .lk-county table.lk-params {border-collapse: collapse; font-size: 12px}
 .lk-county table.lk-params td, .lk-county table.lk-params th {border: 1px solid #ddd; padding: 1px 6px}
@@ -660,24 +807,32 @@ STYLE = """<style>
 
 
 def numbers_html(numbers: pd.DataFrame, css: str = "lk-num lk-numbers-table") -> str:
-    """The numbers table; each value printed with the decimals it was rounded to."""
-    head = ("<table class='{css}'><thead><tr><th class='lk-m' rowspan='2'>measure</th><th class='lk-m' rowspan='2'>unit"
-            "</th><th colspan='3'>baseline (no practices)</th><th colspan='3'>with the practices chosen</th>"
-            "<th colspan='3'>difference</th></tr><tr>" + "<th>mean</th><th>low</th><th>high</th>" * 3
-            + "</tr></thead><tbody>").format(css=css)
+    """The numbers table; each value printed with the decimals it was rounded to, each column
+    headed by what it is (the mean, and the lowest and highest of the paired runs)."""
+    lo_s, hi_s = _bounds(numbers)
+    kind = numbers.attrs.get("interval", INTERVAL)
+    runs = int(numbers.attrs.get("runs", numbers["paired_runs"].iloc[0] if len(numbers) else 0))
+    heads = {"range": ("lowest run", "highest run"), "percentile": ("2.5th pct", "97.5th pct"),
+             "t": ("95% CI low", "95% CI high")}[kind]
+    caption = (f"Means of the {runs} paired runs, each with the lowest and the highest run beside it." if kind == "range"
+               else f"Means of the {runs} paired runs, each with the {_interval_words(numbers)} beside it.")
+    head = (f"<table class='{css}'><caption>{html.escape(caption)}</caption><thead><tr><th class='lk-m' rowspan='2'>measure</th>"
+            "<th class='lk-m' rowspan='2'>unit</th><th colspan='3'>baseline (no practices)</th><th colspan='3'>with the "
+            "practices chosen</th><th colspan='3'>difference (run by run)</th></tr><tr>"
+            + f"<th>mean</th><th>{heads[0]}</th><th>{heads[1]}</th>" * 3 + "</tr></thead><tbody>")
     rows = []
-    for r in numbers.itertuples(index=False):
-        d = int(r.decimals)
-        good = (r.better == "higher" and r.difference_low > 0) or (r.better == "lower" and r.difference_high < 0)
-        bad = (r.better == "higher" and r.difference_high < 0) or (r.better == "lower" and r.difference_low > 0)
+    for r in numbers.to_dict("records"):
+        d = int(r["decimals"])
+        good = (r["better"] == "higher" and r["difference" + lo_s] > 0) or (r["better"] == "lower" and r["difference" + hi_s] < 0)
+        bad = (r["better"] == "higher" and r["difference" + hi_s] < 0) or (r["better"] == "lower" and r["difference" + lo_s] > 0)
         dcls = " lk-good" if good else " lk-bad" if bad else ""
-        cells = [f"<td class='lk-m'>{html.escape(r.measure)}</td><td class='lk-m'>{html.escape(r.unit)}</td>"]
+        cells = [f"<td class='lk-m'>{html.escape(r['measure'])}</td><td class='lk-m'>{html.escape(r['unit'])}</td>"]
         for group, sign in (("baseline", False), ("scenario", False), ("difference", True)):
-            for suffix in ("", "_low", "_high"):
-                v = getattr(r, group + suffix)
+            for suffix in ("", lo_s, hi_s):
+                v = r[group + suffix]
                 cls = ("lk-v" if not suffix else "lk-v lk-lh") + (dcls if group == "difference" and not suffix else "")
                 cells.append(f"<td class='{cls}' data-col='{group}{suffix}'>{_fmt(v, d, sign)}</td>")
-        rows.append(f"<tr data-key='{html.escape(r.key)}'>" + "".join(cells) + "</tr>")
+        rows.append(f"<tr data-key='{html.escape(r['key'])}'>" + "".join(cells) + "</tr>")
     return head + "".join(rows) + "</tbody></table>"
 
 
@@ -725,6 +880,8 @@ def build_app(model: WhatIf | None = None):
                     description="", placeholder=f"{lv.low:g}–{lv.high:g}",
                     tooltip=f"{lv.title}: strength from {lv.low:g} to {lv.high:g}").add_class(f"lk-strength-text-{name}")
         sl.tooltip = f"{lv.title}: strength"
+        # their accessible names (the visible "strength" label and the practice's name): set in the
+        # page by ACCESSIBLE_NAMES_JS, as ipywidgets cannot name a slider handle or a bare text box
         mg = w.HTML().add_class(f"lk-strength-msg-{name}")
         checks[name], sliders[name], texts[name], msgs[name] = cb, sl, tx, mg
         rows.append(w.HBox([cb, sl, tx, mg], layout=w.Layout(align_items="center")).add_class(f"lk-lever-{name}"))
@@ -763,8 +920,16 @@ def build_app(model: WhatIf | None = None):
     attr_measure.options = [(MEASURES[m].title, m) for m in ATTRIBUTION_MEASURES]
     attr_measure.value = "foster_care_months"
 
-    later = X.Later(on_error=lambda exc: setattr(status, "value", "<p class='lk-problem'>A figure could not be drawn; "
-                                                                   "the numbers above are current.</p>"))
+    from linkages.outcomes import OutcomesChart
+
+    chart = OutcomesChart(dpi=X.SCREEN_DPI)  # kept and updated in place: the figure on every change
+
+    def on_step_error(exc):
+        status.value = "<p class='lk-problem'>A figure could not be drawn; the numbers above are current.</p>"
+        if not later.pending:
+            refresh_export()
+
+    later = X.Later(on_error=on_step_error)
     sens_later = X.Later()
     S: dict = {"chosen": chosen0, "levers": None, "cmp": None, "numbers": None, "figs": {}, "version": 0,
                "quiet": False, "sentences": [], "timings": []}
@@ -792,7 +957,8 @@ def build_app(model: WhatIf | None = None):
             figures=figs,
             tables=[("Baseline and scenario", numbers_html(nums)),
                     ("Cost view", numbers_html(cost_table(nums)))],
-            notes=["Synthetic households; baseline and scenario run on the same random numbers.",
+            notes=[f"Synthetic households; baseline and scenario run on the same random numbers. Each range is the "
+                   f"{_interval_words(nums)}.",
                    "The effects of the Linkages practices are assumptions (no published study measures them); the "
                    "simulator lists every parameter with its status."])
         stem = f"whatif_{X.slug(S['chosen'].key[1] if S['chosen'].key[0] == 'generated' else S['chosen'].key[0])}"
@@ -802,12 +968,11 @@ def build_app(model: WhatIf | None = None):
     def draw_outcomes(v):
         if S["version"] != v:
             return
-        from linkages.outcomes import outcomes_figure
-
         if not _levers_key(S["levers"]):
             r = _empty_figure("No practice switched on: nothing differs from the baseline.", "outcomes")
         else:
-            r = X.render("outcomes", outcomes_figure(S["cmp"]))
+            alt, title = chart.update(S["cmp"])
+            r = X.Rendered("outcomes", chart.png(), alt, title)
         S["figs"]["outcomes"] = (v, r)
         outcomes_fig.value = X.img_html(r)
         outcomes_fig.remove_class("lk-stale")
@@ -815,7 +980,7 @@ def build_app(model: WhatIf | None = None):
     def draw_costs(v):
         if S["version"] != v:
             return
-        r = X.render("costs", cost_figure(S["numbers"]))
+        r = _render("costs", cost_figure(S["numbers"]))
         S["figs"]["costs"] = (v, r)
         cost_fig.value = X.img_html(r)
         cost_fig.remove_class("lk-stale")
@@ -834,14 +999,13 @@ def build_app(model: WhatIf | None = None):
         else:
             n = int(df["runs_per_set"].iloc[0])
             fig, alt = attribution_figure(df, m)
-            alt += (f" Leave-one-out on {n} paired run{'s' if n != 1 else ''} per set: each practice's share is "
-                    "what the scenario loses without it; 'interaction' is what the shares do not add up to.")
-            r = X.render("attribution", (fig, alt))
+            alt += (f" Worked out on {n} paired run{'s' if n != 1 else ''} with each practice switched off in turn.")
+            r = _render("attribution", (fig, alt))
         S["figs"]["attribution"] = (v, r)
         attr_fig.value = X.img_html(r)
         attr_fig.remove_class("lk-stale")
 
-    def draw_tornado(v):
+    def draw_tornado(v, export: bool = True):
         if S["version"] != v:
             return
         from linkages.outcomes import tornado_figure
@@ -850,8 +1014,7 @@ def build_app(model: WhatIf | None = None):
         if sens is None:
             return
         m = attr_measure.value
-        fig, alt = tornado_figure(sens, m)
-        r = X.render("sensitivity", (fig, alt))
+        r = _render("sensitivity", tornado_figure(sens, m))
         S["figs"]["sensitivity"] = (v, r)
         sens_fig.value = X.img_html(r)
         sens_fig.remove_class("lk-stale")
@@ -860,7 +1023,8 @@ def build_app(model: WhatIf | None = None):
                           f"scenario on {n} paired run{'s' if n != 1 else ''}. Bars much shorter than the run-to-run "
                           f"noise of the central difference (±{_fmt(2 * float(sens.loc[sens['measure'] == m, 'central_se'].iloc[0]), 1) if n > 1 else 'n/a'}) "
                           "say little.</p>")
-        refresh_export()
+        if export:
+            refresh_export()
 
     def update(reason: str = ""):
         """Phase 1 (now): the numbers, the cost table and the sentences. Phase 2 (steps): figures."""
@@ -893,14 +1057,17 @@ def build_app(model: WhatIf | None = None):
                 secs = max(1, round(runs * chosen.n / 120_000))
                 sens_msg.value = (f"<p>Halves and doubles {len(names)} assumptions on this caseload: about {secs} s "
                                   "on an idle machine. The page stays usable meanwhile.</p>")
-            refresh_export()
+            # the downloads (figures and summary embedded) are made once, after the figures: only a
+            # short line now, so the first message of an update is the numbers
+            downloads.value = DOWNLOADS_PENDING
             status.value = ""
             S["timings"].append(time.perf_counter() - t0)
             steps = [lambda: draw_outcomes(v), lambda: draw_costs(v)]
+            steps += list(model.shortcut_steps(chosen))
             steps += list(model.attribution_steps(chosen, levers))
             steps.append(lambda: draw_attribution(v))
             if model.sensitivity(chosen, levers) is not None:
-                steps.append(lambda: draw_tornado(v))
+                steps.append(lambda: draw_tornado(v, export=False))
             steps.append(lambda: S["version"] == v and refresh_export())  # the downloads, once per update
             steps.append(lambda: (setattr(busy, "value", ""), X.release_memory()))
             busy.value = "Drawing the figures…"
@@ -998,7 +1165,7 @@ def build_app(model: WhatIf | None = None):
             v = S["version"]
             later_steps = [lambda: draw_attribution(v)]
             if model.sensitivity(S["chosen"], S["levers"]) is not None:
-                later_steps.append(lambda: draw_tornado(v))
+                later_steps.append(lambda: draw_tornado(v, export=False))
             for fn in later_steps:
                 fn()
             refresh_export()
@@ -1062,7 +1229,9 @@ def build_app(model: WhatIf | None = None):
 
 
 def app():
-    """Build the what-if and display it (the notebook's one line)."""
-    from IPython.display import display
+    """Build the what-if and display it (the notebook's one line), with the script that names
+    the strength controls for assistive technology."""
+    from IPython.display import Javascript, display
 
     display(build_app())
+    display(Javascript(accessible_names_js()))
