@@ -168,7 +168,7 @@ def test_try_it_links_point_at_real_simulators():
 
 def _mc(**kw):
     base = dict(qid="M9.Q1", objective="M9.O1", prompt="Pick one", options=["a", "b", "c"],
-                answer=1, why="Because b.", feedback={0: "a is for apples."})
+                answer=1, why="Because b.", feedback={0: "a is for apples.", 2: "c is for cherries."})
     base.update(kw)
     return MultipleChoice(**base)
 
@@ -177,9 +177,28 @@ def test_multiple_choice_feedback_in_words():
     q = _mc()
     assert q.check(1) == (True, "Because b.")
     assert q.check(0) == (False, "a is for apples.")
-    ok, msg = q.check(2)
-    assert ok is False and "try again" in msg
+    assert q.check(2) == (False, "c is for cherries.")
     assert q.check(None)[0] is None
+
+
+@pytest.mark.parametrize("path", MODULES, ids=IDS)
+def test_every_wrong_option_says_why(path):
+    """Each self-check tells a learner who picks a wrong option why it is wrong (the component
+    refuses a question without that feedback; this reads the modules without running them)."""
+    import ast
+
+    for cell in _nb(path).cells:
+        if cell.cell_type != "code" or "MultipleChoice(" not in cell.source:
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "MultipleChoice":
+                kw = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+                right = [kw["answer"]] if isinstance(kw["answer"], int) else list(kw["answer"])
+                wrong = [i for i in range(len(kw["options"])) if i not in right]
+                missing = [i for i in wrong if not str(kw.get("feedback", {}).get(i, "")).strip()]
+                assert not missing, f"{kw['qid']}: option(s) {missing} get no reason why they are wrong"
+                for i in wrong:
+                    assert len(kw["feedback"][i].split()) >= 5, f"{kw['qid']}: say why option {i} is wrong, in a sentence"
 
 
 def test_multiple_choice_widget_click_without_browser():
@@ -239,7 +258,7 @@ def test_static_fallback_for_handouts():
 
 @pytest.mark.parametrize("bad", [
     dict(qid="Q1"), dict(objective="objective one"), dict(answer=7), dict(options=["only"]),
-    dict(feedback={9: "x"}), dict(why=" ")])
+    dict(feedback={9: "x"}), dict(why=" "), dict(feedback={0: "a is for apples."}), dict(feedback={0: "a", 2: " "})])
 def test_authoring_mistakes_are_caught(bad):
     with pytest.raises(SelfCheckError):
         _mc(**bad)

@@ -68,11 +68,35 @@ PALETTE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion"
 
 ILLUSTRATION = "Teaching illustration, not a forecast"
 
+#: The backend a learner's JupyterLab kernel uses: figures become PNG outputs of their cell.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def _activate_inline() -> None:
+    """In a Jupyter kernel whose backend is the inline one, load that backend now. Matplotlib
+    loads a backend only when pyplot first needs it, and the inline backend teaches IPython to
+    draw a ``Figure`` only once it is loaded; so a module whose first figure comes from the
+    engine (``display(fig)`` of a Figure made without pyplot) showed ``<Figure size ...>`` text
+    instead of the picture."""
+    import matplotlib as mpl
+
+    try:
+        name = mpl.get_backend(auto_select=False)
+    except TypeError:  # matplotlib before 3.10
+        name = mpl.rcParams._get("backend")
+    if name in ("inline", INLINE_BACKEND):
+        import matplotlib.pyplot as plt
+
+        plt.switch_backend(name)
+
 
 def use_style() -> None:
-    """Matplotlib defaults for the modules: Okabe–Ito colours, readable sizes, light grid."""
+    """Matplotlib defaults for the modules: Okabe–Ito colours, readable sizes, light grid; and,
+    in a learner's kernel, the inline backend ready before the first figure."""
     import matplotlib as mpl
     from cycler import cycler
+
+    _activate_inline()
 
     mpl.rcParams.update({
         "axes.prop_cycle": cycler(color=PALETTE),
@@ -250,10 +274,6 @@ def write_module_map(path: Path | None = None) -> Path:
 
 
 # --- executing -----------------------------------------------------------------------------
-
-#: The backend a learner's JupyterLab kernel uses: figures become PNG outputs of their cell.
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-
 
 def kernel_env(base: dict | None = None) -> dict:
     """The environment for a kernel that runs a module *for people* (a handout, a deck, the

@@ -9,7 +9,8 @@ Two kinds of question, each tagged with the learning objective it checks::
         prompt="How many hours a week does a single parent of a 4-year-old owe?",
         options=["20", "30", "35"], answer=0,
         why="A single adult with a child under 6 owes 20 hours a week.",
-        feedback={1: "30 hours is for a single adult whose youngest child is 6 or older."},
+        feedback={1: "30 hours is for a single adult whose youngest child is 6 or older.",
+                  2: "35 hours is the combined requirement for two-parent families."},
     )
     Numeric(qid="M1.Q2", objective="M1.O3", prompt="...", answer=975, unit="$",
             why="(1,000 − 600) × 50% = 200 counts; 1,175 − 200 = 975.")
@@ -145,6 +146,11 @@ class MultipleChoice(Question):
         for k in self.feedback:
             if not 0 <= k < len(self.options):
                 raise SelfCheckError(f"Question {self.qid}: feedback for option {k}, which does not exist.")
+        # A learner who picks a wrong option is told why it is wrong, never just "try again".
+        silent = [k for k in range(len(self.options)) if k not in idx and not str(self.feedback.get(k, "")).strip()]
+        if silent:
+            raise SelfCheckError(f"Question {self.qid}: say why option(s) {', '.join(map(str, silent))} are wrong "
+                                 "(feedback={index: 'why'}).")
         self._validate_ids()
         self._w = None
 
@@ -177,6 +183,7 @@ class MultipleChoice(Question):
             missing = [i for i in self.answers if i not in picked]
             if missing and not notes:
                 notes.append(f"{len(missing)} right option(s) are not ticked yet.")
+        # (every wrong option has feedback, so notes are empty only when right ones are missing)
         msg = " ".join(notes) if notes else "Have another look and try again."
         return False, msg
 
