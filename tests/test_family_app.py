@@ -161,3 +161,99 @@ def test_app_controls():
     _find(page, "lk-cws").value = "none"
     assert "neither program" in _find(page, "lk-cws-msg").value
     assert _find(page, "lk-status").value == ""
+
+
+# --- what the summary and the figures say -----------------------------------------------------
+
+RUN_LEADS = ("Across 30 runs, ", "Of the runs in which they are removed, ", "In one of these 30 runs (an example, not an "
+             "average), ", "In the same run, ")
+
+
+@pytest.mark.parametrize("hid", ["CAST-000003", "CAST-000004", "CAST-000006"])
+def test_every_sentence_says_whether_it_is_the_week_an_average_or_one_run(hid):
+    res = F.family_result(F.cast_family(hid))
+    groups = F.summary_groups(res)
+    (_, week), (avg_head, avg), (one_head, one) = groups
+    assert "30 runs" in avg_head and "an example" in one_head
+    assert F.summary_sentences(res) == week + avg + one
+    assert all(s.startswith(RUN_LEADS[:2]) for s in avg) and avg
+    assert one[0].startswith(RUN_LEADS[2]) and all(s.startswith(RUN_LEADS[3]) for s in one[1:])
+    assert not any(s.startswith(RUN_LEADS) for s in week)
+    # the one run told is the first replicate: its months sanctioned are those of the bands' run 1
+    ms = int(res.bands["separate"]["sanctioned"][0].sum())
+    if ms:
+        assert f"sanctioned in {ms} of {F.MONTHS} months" in one[0]
+
+
+def test_average_sentences_follow_the_numbers(linh):
+    b = linh.bands
+    s_sanc, l_sanc = b["separate"]["sanctioned"].sum(axis=1).mean(), b["linked"]["sanctioned"].sum(axis=1).mean()
+    text = " ".join(F.summary_sentences(linh))
+    assert f"sanctioned in {s_sanc:.1f} of 24 months on average under separate plans and {l_sanc:.1f}" in text
+    removed = {p: (b[p]["children_in_care"].max(axis=1) > 0) | (b[p]["reunified"][:, -1] > 0) for p in b}
+    assert f"removed at some point in {100 * removed['separate'].mean():.0f}% of runs" in text
+    # home again: a share of the runs with a removal, not of all runs
+    for p in ("separate", "linked"):
+        share, n = F.home_again(linh, p)
+        assert n[-1] == removed[p].sum()
+        if n[-1]:
+            home = (b[p]["reunified"][:, -1] > 0) & removed[p]
+            assert share[-1] == pytest.approx(home.sum() / removed[p].sum())
+    words = f"{100 * F.home_again(linh, 'separate')[0][-1]:.0f}% of the {int(F.home_again(linh, 'separate')[1][-1])}"
+    assert words in text and words in F.path_figure(linh)[1]
+    table = F.paths_table(linh)
+    assert (table["separate_runs_removed"].diff().fillna(0) >= 0).all()  # removed by then: never fewer later
+    got = table["separate_home_again_of_removed_mean"].dropna()
+    assert ((got >= 0) & (got <= 1)).all()
+
+
+def test_the_week_in_words_and_what_moved(linh):
+    caption, week = F.week_story(linh, "linked")
+    assert caption.startswith("Moved so nothing clashes: Family therapy moved from Wednesday 17:00")
+    assert "_" not in caption + week and "Monday:" in week
+    sep_caption, _ = F.week_story(linh, "separate")
+    assert sep_caption.startswith("Double-booked: Wednesday 17:00: job search (welfare-to-work) and family therapy")
+    for mode in ("separate", "linked"):
+        cal = F.calendar_png(linh, mode)
+        assert "_" not in cal.alt and len(cal.alt) <= 900 and "\n" not in cal.alt
+    assert "Moved so nothing clashes" in F.calendar_png(linh, "linked").alt
+    evelyn = F.family_result(F.cast_family("CAST-000006"))  # a case plan only: nothing to link
+    assert F.week_story(evelyn, "linked")[0].startswith("With only one program's plan there is nothing to link")
+    assert "nothing to link" in F.calendar_png(evelyn, "linked").title
+
+
+def test_kept_figure_frames_draw_what_new_figures_draw(linh):
+    from PIL import Image
+
+    from linkages.plans import calendar_figure
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+    tasha = F.family_result(F.cast_family("CAST-000003"))
+    for res in (tasha, linh):  # the second drawing reuses the frames the first left behind
+        kept = F._path_png(res)
+        assert np.array_equal(pixels(kept.png), pixels(X.render("paths", F.path_figure(res)).png))
+        for mode in ("separate", "linked"):
+            got = F.calendar_png(res, mode)
+            plan = res.story.linked_plan if mode == "linked" else res.story.wtw_plan + res.story.cws_plan
+            fig, alt = calendar_figure(plan, title=got.title, tight=False, size=F.CALENDAR_SIZE,
+                                       margins=F.CALENDAR_MARGINS)
+            fig.axes[0].set_title("")
+            assert np.array_equal(pixels(got.png), pixels(X.render("x", (fig, alt)).png)) and got.alt == alt
+
+
+def test_toggle_buttons_say_their_group_and_choice():
+    page = F.build_app()
+    for cls, group in (("lk-source", "Family"), ("lk-adults", "Adults"), ("lk-mode", "Show the week as")):
+        toggle = _find(page, cls)
+        assert toggle.description == group  # the visible label
+        assert f'.{cls} .widget-toggle-button::before {{content: "" / "{group}: "}}' in F.STYLE
+        assert f".{cls} .widget-toggle-button.mod-active::before" in F.STYLE
+    week_text = _find(page, "lk-week-text")
+    assert "Moved so nothing clashes" not in week_text.value  # the separate plans are shown first
+    assert "Double-booked: Wednesday 17:00" in week_text.value and "The week in words" in week_text.value
+    _find(page, "lk-mode").value = "linked"
+    assert "Moved so nothing clashes" in week_text.value
+    summary = _find(page, "lk-summary").value
+    assert summary.count("<h4>") == 2 and "Averages over 30 runs" in summary

@@ -66,3 +66,36 @@ def test_story_of_a_generated_family_and_errors():
         family_story(POP.households, POP.activities, "nobody")
     with pytest.raises(CaseloadError, match="Pronouns"):
         family_story(POP.households, POP.activities, hid, pronouns="xe")
+
+
+def test_run_sentences_say_they_are_one_run():
+    hh, act = _family()
+    st = family_story(hh, act, "maria", months=18, seed=3)
+    from linkages.simulate.story import run_sentences, week_sentences
+
+    week, run = week_sentences(st), run_sentences(st)
+    assert st.sentences() == week + run and run
+    assert run[0].startswith("In one possible 18 months (a single run of the model, not an average), ")
+    assert all(s.startswith("In the same run, ") for s in run[1:])
+    assert not any("month" in s and "hours a week" not in s for s in week)  # the week is no run
+    assert run_sentences(st, lead=None)[0].startswith(("Under separate plans", "She "))
+
+
+def test_the_model_reads_the_rescheduled_linked_plan():
+    """simulate.caseload.plan_arrays reads linked double-bookings through linkages.plans: the
+    sessions a linked plan moves are gone from the model's linked path too."""
+    from linkages.families import load
+    from linkages.plans import link, plans_for
+    from linkages.simulate.caseload import plan_arrays, resolve_start
+    from linkages.simulate.model import ModelParams
+
+    cast = load("cast")
+    start = resolve_start(cast.households, None)
+    a = plan_arrays(cast.households, cast.activities, start, ModelParams.load(start))
+    ids = list(cast.households["household_id"])
+    for hid in ("CAST-000003", "CAST-000004"):
+        i = ids.index(hid)
+        w, c = plans_for(cast.activities, hid)
+        assert a["sep_db"][i] == len((w + c).double_bookings()) > 0
+        assert a["lnk_db"][i] == len(link(w, c, float(a["wtw_h"][i])).double_bookings()) == 0
+        assert a["lnk_pd"][i] <= a["sep_pd"][i]

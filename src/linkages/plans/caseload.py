@@ -5,6 +5,12 @@ table (one row per activity, the columns of ``linkages.families`` activities).
 the case plan alone, both side by side ("sep") and the linked plan: activity hours, place-days
 (trips) and double-bookings. The simulation reads these; the tests hold every number to the
 per-household :class:`~linkages.plans.core.Plan` methods.
+
+The linked plan's sessions that still clash are moved by :func:`linkages.plans.core.link` (step 3,
+the week the two workers agree). That step is a short search per household, so it runs only for
+the households that need it — both plans, and a double-booking left once shared activities are
+counted once — and once per distinct household plan (replicate copies of one household share it);
+every other household's linked numbers are the vectorised ones, which a move would not change.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .core import DAYS, PlanError, _DEFAULT_DATE, linked_reduction, paid_work_activities
+from .core import (DAYS, Activity, Plan, PlanError, _DEFAULT_DATE, _week_counts, link, linked_reduction,
+                   paid_work_activities)
 
 __all__ = ["caseload_metrics", "METRIC_COLUMNS"]
 
@@ -154,9 +161,46 @@ def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
     l_pd, l_db = metrics(pos_lnk, s_end_lnk)
 
     cws_hours = np.bincount(hh[~is_w], weights=hours[~is_w], minlength=n)
+    # --- step 3 of linking: the households whose linked plan still clashes ---------------------
+    todo = (wtw_hours > 0) & (cws_hours > 0) & (l_db > 0)
+    if todo.any():
+        l_pd, l_db = l_pd.copy(), l_db.copy()
+        for h, (pd_, db_) in _rescheduled(acts, hh, todo, req, on).items():
+            l_pd[h], l_db[h] = pd_, db_
     return pd.DataFrame(
         {"wtw_hours": wtw_hours, "cws_hours": cws_hours, "credit_hours": credit, "linked_cut_hours": linked_cut,
          "wtw_place_days": w_pd, "cws_place_days": c_pd, "sep_place_days": s_pd, "linked_place_days": l_pd,
          "wtw_double": w_db, "cws_double": c_db, "sep_double": s_db, "linked_double": l_db},
         index=pd.Index(ids, name="household_id"),
     )
+
+
+def _rescheduled(acts: pd.DataFrame, hh: np.ndarray, todo: np.ndarray, req, on) -> dict[int, tuple[int, int]]:
+    """Place-days and double-bookings of the linked plan (:func:`~linkages.plans.core.link`, moves
+    included) of each household ``h`` with ``todo[h]``; a household plan seen before is not
+    searched again."""
+    rows = np.flatnonzero(todo[hh])
+    order = rows[np.argsort(hh[rows], kind="stable")]  # by household, frame order within each
+    owner = hh[order]
+    cut = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    cols = ["plan", "activity", "hours_per_week", "place", "days", "start_hour", "accepted_by"]
+    records = list(acts[cols].iloc[order].itertuples(index=False, name=None))
+    memo: dict = {}
+    out: dict[int, tuple[int, int]] = {}
+    for a, b in zip(cut, np.r_[cut[1:], order.size]):
+        h = int(owner[a])
+        r = None if req is None else float(np.broadcast_to(req, todo.shape)[h])
+        key = (tuple(records[a:b]), r)
+        if key not in memo:
+            try:
+                made = [Activity(x[1], x[0], x[2], x[3], x[4], x[5], x[6]) for x in records[a:b]]
+            except PlanError:  # a row no week can hold (past midnight): keep the vectorised numbers
+                memo[key] = None
+            else:
+                wtw = Plan(tuple(x for x in made if x.plan == "wtw"))
+                cws = Plan(tuple(x for x in made if x.plan == "cws"))
+                # what link() does, counted without building the plan (the tests hold them equal)
+                memo[key] = _week_counts(link(wtw, cws, r, on, reschedule=False), wtw + cws, on)
+        if memo[key] is not None:
+            out[h] = memo[key]
+    return out

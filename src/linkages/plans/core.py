@@ -18,14 +18,30 @@ activities both programs accept are counted once. Concretely:
    trimmed (parameter ``model.plans.paid_work_activities``). A trimmed activity keeps its days
    and start hour and ends earlier; at zero hours it is dropped.
 
+3. the two workers agree the week (:func:`reschedule`): a session that still clashes with another
+   moves to a free slot of the same week — the same day first, then the nearest day — within the
+   days and hours the two plans already use. A move never changes an activity's hours, never
+   creates a new clash, never adds a trip (a place on a day), and never touches fixed sessions:
+   paid work (``model.plans.paid_work_activities``) and appointments set by a court
+   (``model.plans.fixed_activities``). Welfare-to-work sessions move first; a case-plan session
+   moves only when no welfare-to-work session of the clash can. Each move is recorded
+   (:class:`Move`) with the activities it clashed with, for the sentence that explains it. Only a
+   family with both plans has a linked plan to agree: a single plan is left as it is.
+
 So a linked plan never has more hours, travel or double-bookings than the two plans side by side
 (the tests check this with random plans).
+
+Activities are shown by their display names (:func:`display_name`, from ``activity_names.yaml``):
+"Job search", never ``job_search``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
@@ -40,7 +56,12 @@ __all__ = [
     "Plan",
     "Session",
     "DoubleBooking",
+    "Move",
+    "describe_moves",
     "link",
+    "reschedule",
+    "display_name",
+    "fixed_activities",
     "plans_for",
     "compare_plans",
     "travel_minutes_per_place",
@@ -48,6 +69,7 @@ __all__ = [
 ]
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 PROGRAMS = ("wtw", "cws")
 PROGRAM_NAMES = {"wtw": "welfare-to-work", "cws": "child welfare"}
 _DEFAULT_DATE = dt.date(2025, 1, 1)
@@ -68,6 +90,41 @@ def paid_work_activities(on: Any = _DEFAULT_DATE) -> frozenset[str]:
     return frozenset(str(a).lower() for a in value("model.plans.paid_work_activities", on))
 
 
+def _norm(name: Any) -> str:
+    return " ".join(str(name).replace("_", " ").lower().split())
+
+
+def fixed_activities(on: Any = _DEFAULT_DATE) -> frozenset[str]:
+    """Activity names a linked plan never moves: paid work (``model.plans.paid_work_activities``)
+    and appointments a court sets (``model.plans.fixed_activities``), compared in lower case with
+    underscores read as spaces."""
+    names = list(value("model.plans.paid_work_activities", on)) + list(value("model.plans.fixed_activities", on))
+    return frozenset(_norm(a) for a in names)
+
+
+@lru_cache(maxsize=1)
+def _display_names() -> dict[str, str]:
+    import yaml
+
+    raw = yaml.safe_load((Path(__file__).parent / "activity_names.yaml").read_text(encoding="utf-8")) or {}
+    return {_norm(k): str(v) for k, v in raw.items()}
+
+
+def display_name(activity: Any, *, start: bool = True) -> str:
+    """How an activity is named for people: ``job_search`` → "Job search" (``activity_names.yaml``);
+    an id not listed there gets spaces for underscores. ``start=False``: the form used inside a
+    sentence ("job search")."""
+    key = _norm(activity)
+    name = _display_names().get(key) or " ".join(str(activity).replace("_", " ").split())
+    if not name:
+        return name
+    if start:
+        return name[:1].upper() + name[1:]
+    # mid-sentence: lower-case the first letter, unless the word is an acronym ("WTW office")
+    first = name.split(" ", 1)[0]
+    return name if first.isupper() and len(first) > 1 else name[:1].lower() + name[1:]
+
+
 def _split(text: Any, sep: str = ";") -> tuple[str, ...]:
     if text is None or (isinstance(text, float) and text != text):
         return ()
@@ -85,10 +142,16 @@ class Session:
     plan: str
     place: str
     accepted_by: frozenset
+    moved_from: tuple | None = None  # (day, start) before the linked plan moved it
 
     @property
     def hours(self) -> float:
         return self.end - self.start
+
+    @property
+    def name(self) -> str:
+        """The activity's display name ("Job search")."""
+        return display_name(self.activity)
 
 
 @dataclass(frozen=True)
@@ -102,9 +165,60 @@ class DoubleBooking:
         return min(self.first.end, self.second.end) - max(self.first.start, self.second.start)
 
     def sentence(self) -> str:
-        return (f"{self.day} {_clock(max(self.first.start, self.second.start))}: "
-                f"{self.first.activity} ({PROGRAM_NAMES[self.first.plan]}) and "
-                f"{self.second.activity} ({PROGRAM_NAMES[self.second.plan]})")
+        return (f"{DAY_NAMES[self.day]} {_clock(max(self.first.start, self.second.start))}: "
+                f"{display_name(self.first.activity, start=False)} ({PROGRAM_NAMES[self.first.plan]}) and "
+                f"{display_name(self.second.activity, start=False)} ({PROGRAM_NAMES[self.second.plan]})")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One session the linked plan moved to end a double-booking: from ``from_day`` at
+    ``from_start`` to ``to_day`` at ``to_start``, same length; ``clashed_with`` names the
+    activities it clashed with where it was."""
+
+    activity: str
+    plan: str
+    from_day: str
+    from_start: float
+    to_day: str
+    to_start: float
+    clashed_with: tuple = ()
+
+    def sentence(self) -> str:
+        """"Job search moved from Wednesday 13:00 to Thursday 9:00 so it no longer clashes with
+        family therapy"."""
+        where = (f"{DAY_NAMES[self.from_day]} {_clock(self.from_start)} to "
+                 + (f"{_clock(self.to_start)} the same day" if self.to_day == self.from_day
+                    else f"{DAY_NAMES[self.to_day]} {_clock(self.to_start)}"))
+        others = [display_name(a, start=False) for a in dict.fromkeys(self.clashed_with)]
+        why = (" so it no longer clashes with " + _and(others)) if others else ""
+        return f"{display_name(self.activity)} moved from {where}{why}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def describe_moves(moves: Iterable[Move]) -> list[str]:
+    """Sentences for a linked plan's moves, one per move — except that the same move of one
+    activity on several days is one sentence: "Job search moved from 9:00 to 12:00 on Tuesday,
+    Thursday and Friday so it no longer clashes with substance use treatment"."""
+    groups: dict[tuple, list[Move]] = {}
+    for m in moves:
+        key = ((m.activity, m.from_start, m.to_start, tuple(sorted(set(m.clashed_with))))
+               if m.to_day == m.from_day else (id(m),))
+        groups.setdefault(key, []).append(m)
+    out = []
+    for ms in groups.values():
+        m = ms[0]
+        if len(ms) == 1:
+            out.append(m.sentence())
+            continue
+        others = [display_name(a, start=False) for a in dict.fromkeys(m.clashed_with)]
+        why = (" so it no longer clashes with " + _and(others)) if others else ""
+        out.append(f"{display_name(m.activity)} moved from {_clock(m.from_start)} to {_clock(m.to_start)} on "
+                   f"{_and([DAY_NAMES[x.from_day] for x in ms])}{why}")
+    return out
 
 
 def _clock(hour: float) -> str:
@@ -127,6 +241,8 @@ class Activity:
     start_hour      hour of the day it starts, 0–24 (9.5 = 9:30)
     accepted_by     programs that count it: ``{"wtw"}``, ``{"cws"}`` or both (``"wtw;cws"``);
                     the plan that asks for it is always included
+    moves           sessions a linked plan moved (:class:`Move`): the session of ``from_day``
+                    meets on ``to_day`` from ``to_start`` instead (same length); empty otherwise
     """
 
     activity: str
@@ -136,6 +252,7 @@ class Activity:
     days: tuple[str, ...]
     start_hour: float
     accepted_by: frozenset = field(default=None)  # type: ignore[assignment]
+    moves: tuple = ()
 
     def __post_init__(self) -> None:
         days = _split(self.days)
@@ -163,6 +280,17 @@ class Activity:
             problems.append(f"'{self.activity}' starts at {self.start_hour}, outside 0–24")
         elif days and self.start_hour + self.hours_per_week / len(days) > 24:
             problems.append(f"'{self.activity}' runs past midnight ({self.hours_per_week:g} hours over {len(days)} days)")
+        moves = tuple(self.moves)
+        object.__setattr__(self, "moves", moves)
+        if moves and days and not problems:
+            froms = [m.from_day for m in moves]
+            meets = [m.to_day for m in moves] + [d for d in days if d not in froms]
+            if any(m.from_day not in days for m in moves) or len(set(froms)) != len(froms):
+                problems.append(f"'{self.activity}' moves a session from a day it does not meet on")
+            elif len(set(meets)) != len(meets) or any(m.to_day not in DAYS for m in moves):
+                problems.append(f"'{self.activity}' would meet twice on one day")
+            elif any(not 0 <= m.to_start or m.to_start + self.hours_per_week / len(days) > 24 for m in moves):
+                problems.append(f"'{self.activity}' is moved outside the day")
         if problems:
             text = "; ".join(problems)
             raise PlanError(text[:1].upper() + text[1:] + ".")
@@ -176,15 +304,33 @@ class Activity:
         """Both programs accept it."""
         return len(self.accepted_by) == 2
 
+    @property
+    def name(self) -> str:
+        """The display name ("Job search" for ``job_search``)."""
+        return display_name(self.activity)
+
     def sessions(self) -> list[Session]:
         if self.hours_per_week <= 0:
             return []
-        end = self.start_hour + self.session_hours
-        return [Session(d, self.start_hour, end, self.activity, self.plan, self.place, self.accepted_by)
-                for d in self.days]
+        h = self.session_hours
+        end = self.start_hour + h
+        moved = {m.from_day: m for m in self.moves}
+        out = []
+        for d in self.days:
+            m = moved.get(d)
+            if m is None:
+                out.append(Session(d, self.start_hour, end, self.activity, self.plan, self.place, self.accepted_by))
+            else:
+                out.append(Session(m.to_day, m.to_start, m.to_start + h, self.activity, self.plan, self.place,
+                                   self.accepted_by, (d, self.start_hour)))
+        return out
 
     def with_hours(self, hours: float) -> "Activity":
         return replace(self, hours_per_week=hours)
+
+    def unmoved(self) -> "Activity":
+        """The activity as its plan wrote it (no session moved)."""
+        return replace(self, moves=()) if self.moves else self
 
 
 @dataclass(frozen=True)
@@ -206,6 +352,11 @@ class Plan:
 
     def program(self, plan: str) -> "Plan":
         return Plan(tuple(a for a in self.activities if a.plan == plan), name=PROGRAM_NAMES.get(plan, plan))
+
+    def moves(self) -> list[Move]:
+        """The sessions a linked plan moved to end its double-bookings, in the order of the week."""
+        out = [m for a in self.activities for m in a.moves]
+        return sorted(out, key=lambda m: (DAYS.index(m.from_day), m.from_start, m.activity))
 
     # -- the week -----------------------------------------------------------------------
     def sessions(self) -> list[Session]:
@@ -306,12 +457,15 @@ def linked_reduction(wtw_hours, credit, required_hours, already_cut=0.0):
     return np.clip(np.minimum(credit - already_cut, rest + credit - req), 0.0, np.maximum(rest, 0.0))
 
 
-def link(wtw: Plan, cws: Plan, required_hours: float | None = None, on: Any = _DEFAULT_DATE) -> Plan:
+def link(wtw: Plan, cws: Plan, required_hours: float | None = None, on: Any = _DEFAULT_DATE, *,
+         reschedule: bool = True) -> Plan:
     """The linked plan of a welfare-to-work plan and a child welfare case plan (module docstring).
 
     ``required_hours``: the weekly welfare-to-work requirement
     (:func:`linkages.rules.calworks.work_hours_required`); by default the welfare-to-work plan's
-    own total, i.e. it was written to meet the requirement exactly.
+    own total, i.e. it was written to meet the requirement exactly. ``reschedule=False``: count
+    shared activities once but leave every session where it was (steps 1 and 2 only), e.g. to
+    let a learner do step 3 by hand.
     """
     for a in wtw.activities:
         if a.plan != "wtw":
@@ -350,7 +504,139 @@ def link(wtw: Plan, cws: Plan, required_hours: float | None = None, on: Any = _D
         cum += h
         hours[i] = h - cut
     kept = tuple(a.with_hours(h) for a, h in zip(wtw.activities, hours) if h > 0)
-    return Plan(cws.activities + kept, name="linked plan")
+    linked = Plan(cws.activities + kept, name="linked plan")
+    if reschedule and wtw.total_hours > 0 and cws.total_hours > 0:
+        # step 3: the two workers agree the week, within the days and hours the plans already use
+        linked = _reschedule(linked, wtw + cws, on)
+    return linked
+
+
+def reschedule(plan: Plan, bounds: Plan | None = None, on: Any = _DEFAULT_DATE) -> Plan:
+    """``plan`` with its clashing sessions moved to free slots (step 3 of linking, module
+    docstring), within the days and hours that ``bounds`` (default: ``plan`` itself) uses."""
+    return _reschedule(plan, plan if bounds is None else bounds, on)
+
+
+def _reschedule(plan: Plan, bounds: Plan, on: Any) -> Plan:
+    week = _agree_week(plan, bounds, on)
+    if week is None:
+        return plan
+    recs, home, why = week
+    acts = plan.activities
+    moves: dict[int, list[Move]] = {}
+    for k, r in enumerate(recs):
+        if (r[1], r[2]) != home[k]:
+            a = acts[r[0]]
+            moves.setdefault(r[0], []).append(Move(a.activity, a.plan, DAYS[home[k][0]], home[k][1], DAYS[r[1]], r[2],
+                                                   tuple(why.get(k, ()))))
+    if not moves:
+        return plan
+    out = tuple(replace(a, moves=tuple(moves[i])) if i in moves else a for i, a in enumerate(acts))
+    return Plan(out, name=plan.name)
+
+
+def _week_counts(plan: Plan, bounds: Plan, on: Any) -> tuple[int, int]:
+    """(place-days, double-bookings) of ``_reschedule(plan, bounds, on)``, without building it."""
+    week = _agree_week(plan, bounds, on)
+    if week is None:
+        return plan.place_days(), len(plan.double_bookings())
+    recs = week[0]
+    by_day: dict[int, list] = {}
+    for r in recs:
+        by_day.setdefault(r[1], []).append(r)
+    dbl = sum(1 for ss in by_day.values() for x, a in enumerate(ss) for b in ss[x + 1:] if a[2] < b[3] and b[2] < a[3])
+    return len({(r[1], r[4]) for r in recs}), dbl
+
+
+def _agree_week(plan: Plan, bounds: Plan, on: Any):
+    """Step 3 of linking on plain records: ``(recs, home, why)`` — each session's final
+    ``[activity index, day index, start, end, place]``, where it was, and what it clashed with
+    (by session) — or ``None`` when ``bounds`` has no session."""
+    frame = bounds.sessions()
+    if not frame:
+        return None
+    lo, hi = min(x.start for x in frame), max(x.end for x in frame)
+    days = sorted({DAYS.index(x.day) for x in frame})
+    fixed = fixed_activities(on)
+    acts = plan.activities
+    # one record per session, in the order of Plan.sessions(): [activity, day, start, end, place]
+    recs = [[i, DAYS.index(x.day), x.start, x.end, a.place] for i, a in enumerate(acts) for x in a.sessions()]
+    recs.sort(key=lambda r: (r[1], r[2], r[3]))  # stable: ties keep the activity order
+    home = [(r[1], r[2]) for r in recs]  # where each session was
+    movable = [_norm(a.activity) not in fixed for a in acts]
+    wtw_first = [a.plan != "wtw" for a in acts]
+    why: dict[int, list[str]] = {}
+    stuck: set = set()
+    while True:
+        by_day: dict[int, list[int]] = {}
+        for o, r in enumerate(recs):
+            by_day.setdefault(r[1], []).append(o)
+        pairs = sorted((i, j) for ss in by_day.values() for x, i in enumerate(ss) for j in ss[x + 1:]
+                       if recs[i][2] < recs[j][3] and recs[j][2] < recs[i][3])
+        moved = None
+        for i, j in pairs:
+            if (i, j) in stuck:
+                continue
+            # welfare-to-work first, then the shorter session; a fixed session never moves
+            for k in sorted((k for k in (i, j) if movable[recs[k][0]]),
+                            key=lambda k: (wtw_first[recs[k][0]], recs[k][3] - recs[k][2], k)):
+                slot = _free_slot(k, recs, lo, hi, days)
+                if slot is not None:
+                    moved = k, slot
+                    break
+            if moved:
+                break
+            stuck.add((i, j))
+        if moved is None:
+            break
+        k, (d, t) = moved
+        r = recs[k]
+        why.setdefault(k, []).extend(acts[recs[o][0]].activity for o in by_day[r[1]]
+                                     if o != k and recs[o][2] < r[3] and r[2] < recs[o][3])
+        r[1], r[2], r[3] = d, t, t + (r[3] - r[2])
+    return recs, home, why
+
+
+#: Calendar convention: appointments are set on the quarter hour.
+_QUARTERS_PER_HOUR = 4
+
+
+def _floor_q(x: float) -> float:
+    return math.floor(x * _QUARTERS_PER_HOUR + 1e-9) / _QUARTERS_PER_HOUR
+
+
+def _ceil_q(x: float) -> float:
+    return math.ceil(x * _QUARTERS_PER_HOUR - 1e-9) / _QUARTERS_PER_HOUR
+
+
+def _free_slot(k: int, recs: list, lo: float, hi: float, days: list) -> tuple[int, float] | None:
+    """Where session ``k`` can go: a (day, start) free of every other session, within
+    ``[lo, hi]`` and ``days``, on a day its activity does not already meet, adding no trip; the
+    same day first (nearest start), then the nearest day (earlier first). ``None`` if nowhere."""
+    i, d0, s0, e0, place = recs[k]
+    dur = e0 - s0
+    day_of: dict[int, list] = {}
+    own_days = set()
+    for o, r in enumerate(recs):
+        if o != k:
+            day_of.setdefault(r[1], []).append(r)
+            if r[0] == i:
+                own_days.add(r[1])
+    here_place = any(r[4] == place for r in day_of.get(d0, ()))
+    for d in sorted(days, key=lambda x: (x != d0, abs(x - d0), x)):
+        if d != d0 and d in own_days:
+            continue  # one session a day per activity
+        others = day_of.get(d, ())
+        if d != d0 and here_place and not any(r[4] == place for r in others):
+            continue  # a new trip to this place on d, and none saved on d0
+        # a slot starts at the first hour the plans use, where it was, right after another
+        # session or so as to end right before one (on the quarter hour)
+        starts = {lo, s0, _floor_q(hi - dur)} | {_ceil_q(r[3]) for r in others} | {_floor_q(r[2] - dur) for r in others}
+        ok = [t for t in starts if lo <= t and t + dur <= hi and 0 <= t and t + dur <= 24
+              and not any(t < r[3] and r[2] < t + dur for r in others)]
+        if ok:
+            return d, min(ok, key=lambda t: (abs(t - s0), t))
+    return None
 
 
 def compare_plans(wtw: Plan, cws: Plan, required_hours: float | None = None,
@@ -363,12 +649,20 @@ def compare_plans(wtw: Plan, cws: Plan, required_hours: float | None = None,
 
 
 def activities_frame(plans: Iterable[tuple[Any, Plan]]) -> pd.DataFrame:
-    """The inverse of :meth:`Plan.from_frame`: rows for ``(household_id, plan)`` pairs."""
+    """The inverse of :meth:`Plan.from_frame`: rows for ``(household_id, plan)`` pairs. A moved
+    session (a linked plan's) becomes a row of its own, so the rows give the same week."""
     rows = []
     for hid, plan in plans:
         for a in plan.activities:
-            rows.append({"household_id": hid, "plan": a.plan, "activity": a.activity,
-                         "hours_per_week": a.hours_per_week, "place": a.place, "days": ";".join(a.days),
-                         "start_hour": a.start_hour, "accepted_by": ";".join(sorted(a.accepted_by))})
+            parts = [(a.hours_per_week, a.days, a.start_hour)]
+            if a.moves:
+                h = a.session_hours
+                stay = tuple(d for d in a.days if d not in {m.from_day for m in a.moves})
+                parts = ([(h * len(stay), stay, a.start_hour)] if stay else []) + [(h, (m.to_day,), m.to_start)
+                                                                                 for m in a.moves]
+            for hours, days, start in parts:
+                rows.append({"household_id": hid, "plan": a.plan, "activity": a.activity,
+                             "hours_per_week": hours, "place": a.place, "days": ";".join(days),
+                             "start_hour": start, "accepted_by": ";".join(sorted(a.accepted_by))})
     return pd.DataFrame(rows, columns=["household_id", "plan", "activity", "hours_per_week", "place",
                                        "days", "start_hour", "accepted_by"])

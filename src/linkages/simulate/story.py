@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..dates import add_months
 from ..household import Household
-from ..plans import Plan, calendar_figure, link, plans_for
+from ..plans import Plan, calendar_figure, describe_moves, link, plans_for
 from ..plans.calendar import OKABE_ITO
 from ..rules import calworks as C
 from ..rules import cws as W
@@ -26,7 +26,8 @@ from .errors import CaseloadError
 from .run import DEFAULT_START, simulate
 from .scenario import ALL_LEVERS, BASELINE, Scenario
 
-__all__ = ["FamilyStory", "family_story", "summary_sentences", "pick_story_household", "Pronouns"]
+__all__ = ["FamilyStory", "family_story", "story_from_paths", "summary_sentences", "week_sentences",
+           "run_sentences", "pick_story_household", "Pronouns"]
 
 
 @dataclass(frozen=True)
@@ -151,17 +152,31 @@ def family_story(households: pd.DataFrame, activities: pd.DataFrame | None, hous
     rows = households[households["household_id"] == household_id]
     if rows.empty:
         raise CaseloadError(f"There is no household '{household_id}' in the table.")
+    Pronouns.of(pronouns)  # a bad value is refused before anything is run
     one = rows.reset_index(drop=True)
     start = resolve_start(households, start)
     acts = None if activities is None else activities[activities["household_id"] == household_id]
     scenario = (scenario or ALL_LEVERS).with_(months=months, seed=seed)
     base = BASELINE.with_(months=months, seed=seed, params=dict(scenario.params))
-    sep = simulate(one, base, start, activities=acts).household_path(household_id)
-    lnk = simulate(one, scenario, start, activities=acts, force_identified=[True]).household_path(household_id)
-    for p in (sep, lnk):
+    r_sep = simulate(one, base, start, activities=acts)
+    # the same prepared household for the coordinated path (the levers do not change it)
+    r_lnk = simulate(one, scenario, start, activities=acts, force_identified=[True], caseload=r_sep.caseload)
+    return story_from_paths(one.iloc[0], acts, scenario, r_sep.household_path(household_id),
+                            r_lnk.household_path(household_id), start, pronouns=pronouns)
+
+
+def story_from_paths(household: pd.Series, activities: pd.DataFrame | None, scenario: Scenario,
+                     separate: pd.DataFrame, linked: pd.DataFrame, start: Any, *, pronouns: Any = "she") -> FamilyStory:
+    """A :class:`FamilyStory` from one household's two paths already run (e.g. one replicate of a
+    batch, as the family simulator does): its plans, the linked plan and the 15-of-22 flags."""
+    pron = Pronouns.of(pronouns)
+    separate, linked = separate.copy(), linked.copy()
+    for p in (separate, linked):
         p["fifteen_of_22"] = _months_in_care_flags(p)
-    r = one.iloc[0]
-    wtw, cws = (plans_for(acts, household_id) if acts is not None and len(acts) else (Plan(), Plan()))
+    r = household
+    hid = r["household_id"]
+    acts = None if activities is None else activities[activities["household_id"] == hid]
+    wtw, cws = (plans_for(acts, hid) if acts is not None and len(acts) else (Plan(), Plan()))
     ages = tuple(int(x) for x in str(r["children_ages"]).split(";") if x != "")
     adults = int(r["n_adults"])
     req = C.work_hours_required(Household(adults=adults, children_ages=ages,
@@ -169,7 +184,7 @@ def family_story(households: pd.DataFrame, activities: pd.DataFrame | None, hous
                                 start)
     lp = link(wtw, cws, float(req) if len(wtw) else None)
     shared = bool(r.get("in_calworks", False)) and str(r["cw_component"]) != "none"
-    return FamilyStory(household_id, r, scenario, sep, lnk, wtw, cws, lp, int(req), shared, Pronouns.of(pronouns))
+    return FamilyStory(hid, r, scenario, separate, linked, wtw, cws, lp, int(req), shared, pron)
 
 
 def _hours(x: float) -> str:
@@ -199,12 +214,9 @@ def _headline(st: FamilyStory) -> str:
     return "For this family, linked plans change little over these months"
 
 
-def summary_sentences(st: FamilyStory) -> list[str]:
-    """Plain-language sentences: hours asked, sanctions and the grant, the children, the clock.
-
-    Example: "Under separate plans she is asked for 41 hours a week, including 6 hours of travel,
-    with 3 double-booked time slots; the linked plan asks for 29 hours with none."
-    """
+def week_sentences(st: FamilyStory) -> list[str]:
+    """The week (no run involved): hours asked under separate plans and the linked plan, the
+    double-bookings, what the linked plan moved, and whether coordination reaches the family."""
     p = st.pronouns
     S, Pos, be = p.subject.capitalize(), p.possessive, p.be()
     out = []
@@ -219,14 +231,42 @@ def summary_sentences(st: FamilyStory) -> list[str]:
             f"{_hours(b['hours_demanded'])} hours with "
             + ("none." if b["double_bookings"] == 0 else
                f"{b['double_bookings']} double-booked slot{'' if b['double_bookings'] == 1 else 's'}."))
+        moves = describe_moves(lnk.moves())
+        if moves:
+            out.append("In the linked plan the two workers agree the week: " + "; ".join(
+                m[:1].lower() + m[1:] for m in moves) + ".")
     elif len(st.wtw_plan) or len(st.cws_plan):
         one = st.wtw_plan if len(st.wtw_plan) else st.cws_plan
         which = "a welfare-to-work plan" if len(st.wtw_plan) else "a child welfare case plan"
+        dbl = len(one.double_bookings())
+        clash = (f", with {dbl} double-booked time slot{'' if dbl == 1 else 's'} that only that plan's worker can "
+                 f"move" if dbl else "")
         out.append(f"{S} {'have' if p.plural else 'has'} only {which}: {_hours(one.demand_hours())} hours a week "
-                   f"including travel, so there is nothing to link.")
+                   f"including travel{clash}, so there is nothing to link.")
     if not st.shared:
         out.append(f"{Pos.capitalize()} family is open in only one program, so coordination between the two does not "
                    f"reach it; both paths below are the same.")
+    return out
+
+
+#: Words a run sentence may start with that can be lower-cased after a lead-in.
+_LOWER_OK = {"she", "he", "they", "her", "his", "their", "under", "the", "in", "while", "with", "both"}
+
+
+def _after_lead(lead: str, sentence: str) -> str:
+    first = sentence.split(" ", 1)[0]
+    body = sentence[:1].lower() + sentence[1:] if first.lower() in _LOWER_OK else sentence
+    return f"{lead}{body}"
+
+
+def run_sentences(st: FamilyStory, lead: str | None = "") -> list[str]:
+    """What happens in the story's run, month by month: sanctions and the grant, the children,
+    the clock. ``lead``: the words that say these describe one run, not an average — by default
+    "In one possible 24 months (a single run of the model, not an average), " on the first
+    sentence and "In the same run, " on the others; ``None`` for none."""
+    p = st.pronouns
+    S, Pos, be = p.subject.capitalize(), p.possessive, p.be()
+    out = []
     s, l = st.separate, st.linked
     n = len(s)
     ms, ml = int((s["status"] == "sanctioned").sum()), int((l["status"] == "sanctioned").sum())
@@ -243,9 +283,22 @@ def summary_sentences(st: FamilyStory) -> list[str]:
     used_s = int(s["clock_months_used"].iloc[-1] - st.household.get("clock_months_used", 0))
     used_l = int(l["clock_months_used"].iloc[-1] - st.household.get("clock_months_used", 0))
     if used_s or used_l:
-        out.append(f"{S} {p.verb('use')} {used_s} months of {Pos} CalWORKs clock under separate plans and {used_l} with "
-                   f"coordination (sanctioned and exempt months do not count).")
-    return out
+        out.append(f"{S} {p.verb('use')} {used_s} month{'' if used_s == 1 else 's'} of {Pos} CalWORKs clock under "
+                   f"separate plans and {used_l} with coordination (sanctioned and exempt months do not count).")
+    if lead is None or not out:
+        return out
+    first = lead or f"In one possible {n} months (a single run of the model, not an average), "
+    return [_after_lead(first if i == 0 else "In the same run, ", x) for i, x in enumerate(out)]
+
+
+def summary_sentences(st: FamilyStory, lead: str | None = "") -> list[str]:
+    """Plain-language sentences: the week (:func:`week_sentences`), then what happens in the
+    story's run (:func:`run_sentences`, each sentence saying it is one run).
+
+    Example: "Under separate plans she is asked for 41 hours a week, including 6 hours of travel,
+    with 3 double-booked time slots; the linked plan asks for 29 hours with none."
+    """
+    return week_sentences(st) + run_sentences(st, lead)
 
 
 def _children_sentences(st: FamilyStory) -> list[str]:

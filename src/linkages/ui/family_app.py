@@ -10,9 +10,10 @@ Pick a household from the teaching cast — or describe one with a few controls 
 * plain-language sentences that follow the numbers, and the assumptions behind them.
 
 Thirty replicate runs of one household are one vectorised run of a 30-row table (each row a copy
-of the household with its own random numbers), so a change of family redraws in a fraction of a
-second. The story sentences come from :func:`linkages.simulate.family_story` (one paired run on
-seed 0, the same random numbers under both paths). Every model result is labelled a teaching
+of the household with its own random numbers), prepared once for both paths, so a change of
+family redraws in a fraction of a second. The sentences say which numbers are averages over the
+30 runs and which tell one of them (the first, an example; both paths of a run share its random
+numbers), as :mod:`linkages.simulate.story` words them. Every model result is labelled a teaching
 illustration, not a forecast. No callback lets a traceback reach the page: bad input gets a
 sentence beside its control and nothing else on the page changes.
 """
@@ -247,7 +248,7 @@ def describe_family(adults: int, ages_text: str, county: str, work_status: str, 
 @dataclass
 class FamilyResult:
     family: FamilyInput
-    story: object  # linkages.simulate.FamilyStory (seed 0, both paths)
+    story: object  # linkages.simulate.FamilyStory: the plans, and run 1 of the replicates as its paths
     dates: list
     bands: dict  # path ("separate"/"linked") -> {measure: [replicates, months] array}
     replicates: int
@@ -269,16 +270,22 @@ def _replicated(f: FamilyInput, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return hh, acts
 
 
-def _bands(f: FamilyInput, k: int) -> tuple[list, dict]:
+def _runs(f: FamilyInput, k: int):
+    """Both paths of ``k`` replicate copies of the household, prepared once (the levers do not
+    change a prepared caseload): the dates, the bands, and the first copy's two paths (the
+    story's example run)."""
     from linkages.simulate import ALL_LEVERS, BASELINE, simulate
     from linkages.simulate.caseload import STATUS
 
     hh, acts = _replicated(f, k)
     start = start_date()
-    out = {}
-    dates = None
+    in_care0 = _in_care_at_start(f)
+    out, paths = {}, {}
+    dates = prepared = None
     for path, sc, forced in (("separate", BASELINE, None), ("linked", ALL_LEVERS, [True] * k)):
-        r = simulate(hh, sc.with_(months=MONTHS, seed=SEED), start, activities=acts, force_identified=forced)
+        r = simulate(hh, sc.with_(months=MONTHS, seed=SEED), start, activities=acts, force_identified=forced,
+                     caseload=prepared)
+        prepared = r.caseload
         dates = r.dates
         kids = r["kids_out"].astype(float).T
         reunified = np.cumsum(r.event("reunification").T, axis=1) > 0
@@ -286,10 +293,25 @@ def _bands(f: FamilyInput, k: int) -> tuple[list, dict]:
             "grant": r["grant"].astype(float).T,
             "sanctioned": (r["status"] == STATUS.index("sanctioned")).T.astype(float),
             "children_in_care": kids,
+            # children removed at some point by this month (in care from the start, or home again
+            # already: a reunification follows a removal)
+            "removed": (np.maximum.accumulate(kids > 0, axis=1) | reunified | in_care0).astype(float),
             "reunified": reunified.astype(float),
             "hours_demanded": r["demand"].astype(float).T,
         }
-    return dates, out
+        paths[path] = r.household_path(hh["household_id"].iloc[0])
+    return dates, out, paths
+
+
+def _in_care_at_start(f: FamilyInput) -> bool:
+    """Whether the family's children are in foster care when the months begin."""
+    r = f.households.iloc[0]
+    return str(r["cw_component"]) in ("family_reunification", "permanency") and int(r["children_removed"] or 0) > 0
+
+
+def _bands(f: FamilyInput, k: int) -> tuple[list, dict]:
+    dates, bands, _ = _runs(f, k)
+    return dates, bands
 
 
 _RESULTS: dict = {}
@@ -297,15 +319,17 @@ _FIGURES: dict = {}  # (family key, figure name) -> Rendered
 
 
 def family_result(f: FamilyInput, replicates: int = REPLICATES) -> FamilyResult:
-    """The story (one paired run) and the bands (``replicates`` runs) of a family; cached."""
-    from linkages.simulate import family_story
+    """The bands (``replicates`` runs) of a family and its story — the plans, and the first run
+    as the example the one-run sentences tell; cached."""
+    from linkages.simulate import ALL_LEVERS
+    from linkages.simulate.story import story_from_paths
 
     key = (f.key, replicates)
     if key in _RESULTS:
         return _RESULTS[key]
-    st = family_story(f.households, f.activities, f.household_id, months=MONTHS, seed=SEED, start=start_date(),
-                      pronouns=f.pronouns)
-    dates, bands = _bands(f, replicates)
+    dates, bands, paths = _runs(f, replicates)
+    st = story_from_paths(f.households.iloc[0], f.activities, ALL_LEVERS.with_(months=MONTHS, seed=SEED),
+                          paths["separate"], paths["linked"], start_date(), pronouns=f.pronouns)
     res = FamilyResult(f, st, dates, bands, replicates)
     if len(_RESULTS) > 40:
         _RESULTS.pop(next(iter(_RESULTS)))
@@ -346,8 +370,18 @@ def band(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return m, m - half, m + half
 
 
+def share_band(share: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """95% interval of a share of ``n`` runs (normal approximation, clipped to 0–1; NaN where
+    ``n`` is 0)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = np.where(n > 0, 1.96 * np.sqrt(share * (1 - share) / np.maximum(n, 1)), np.nan)
+    return np.clip(share - half, 0, 1), np.clip(share + half, 0, 1)
+
+
 def paths_table(res: FamilyResult) -> pd.DataFrame:
-    """Month by month, each path: mean over the replicate runs and its 95% interval."""
+    """Month by month, each path: mean over the replicate runs and its 95% interval; and, of the
+    runs in which the children have been removed by then, the share with the children home again
+    (``home_again_of_removed``; ``runs_removed`` says how many runs that is)."""
     out = {"month": [d.isoformat() for d in res.dates]}
     for path in ("separate", "linked"):
         for what, digits in (("grant", 0), ("sanctioned", 3), ("children_in_care", 2), ("reunified", 3)):
@@ -359,6 +393,12 @@ def paths_table(res: FamilyResult) -> pd.DataFrame:
             out[f"{path}_{what}_mean"] = np.round(m, digits) + 0.0
             out[f"{path}_{what}_low"] = np.round(lo, digits) + 0.0
             out[f"{path}_{what}_high"] = np.round(hi, digits) + 0.0
+        share, n = home_again(res, path)
+        lo, hi = share_band(share, n)
+        out[f"{path}_runs_removed"] = n.astype(int)
+        out[f"{path}_home_again_of_removed_mean"] = np.round(share, 3) + 0.0
+        out[f"{path}_home_again_of_removed_low"] = np.round(lo, 3) + 0.0
+        out[f"{path}_home_again_of_removed_high"] = np.round(hi, 3) + 0.0
     return pd.DataFrame(out)
 
 
@@ -370,33 +410,63 @@ def _who(res: FamilyResult) -> tuple[str, str, str]:
     return res.family.name, "is", "her" if p == "she" else "his"
 
 
-def summary_sentences(res: FamilyResult) -> list[str]:
-    """The engine's story sentences, then what the replicate runs add (plain language)."""
-    out = list(res.story.sentences())
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def home_again(res: FamilyResult, path: str) -> tuple[np.ndarray, np.ndarray]:
+    """Month by month: of the runs in which the children have been removed by then (or were in
+    care from the start), the share in which they have come home — and how many runs that is.
+    The share is NaN in a month with no such run."""
+    removed = res.bands[path]["removed"] > 0
+    home = (res.bands[path]["reunified"] > 0) & removed
+    n = removed.sum(axis=0)
+    share = np.divide(home.sum(axis=0), n, out=np.full(n.shape, np.nan), where=n > 0)
+    return share, n
+
+
+def summary_groups(res: FamilyResult) -> list[tuple[str, list[str]]]:
+    """The summary in three groups, each saying what it describes: the week (the plans: no run),
+    the averages over the replicate runs, and one of those runs told month by month."""
+    from linkages.simulate.story import run_sentences, week_sentences
+
+    st = res.story
     n, k = len(res.dates), res.replicates
     who, be, pos = _who(res)
-    s_sanc = res.bands["separate"]["sanctioned"].sum(axis=1).mean()
-    l_sanc = res.bands["linked"]["sanctioned"].sum(axis=1).mean()
+    b = res.bands
+    avg = []
+    s_sanc, l_sanc = b["separate"]["sanctioned"].sum(axis=1).mean(), b["linked"]["sanctioned"].sum(axis=1).mean()
     if s_sanc > 0.05 or l_sanc > 0.05:
-        out.append(f"Across {k} runs, {who} {be} sanctioned in {s_sanc:.1f} of {n} months on average under separate "
+        avg.append(f"Across {k} runs, {who} {be} sanctioned in {s_sanc:.1f} of {n} months on average under separate "
                    f"plans and {l_sanc:.1f} with linked plans.")
-    s_g, l_g = res.bands["separate"]["grant"].sum(axis=1).mean(), res.bands["linked"]["grant"].sum(axis=1).mean()
+    s_g, l_g = b["separate"]["grant"].sum(axis=1).mean(), b["linked"]["grant"].sum(axis=1).mean()
     if abs(s_g - l_g) >= 1:
-        out.append(f"{pos.capitalize()} family receives ${s_g:,.0f} in cash aid over {n} months under separate plans "
-                   f"and ${l_g:,.0f} with linked plans (average of {k} runs).")
-    kids0 = float(res.bands["separate"]["children_in_care"][:, 0].mean())
-    s_home = res.bands["separate"]["reunified"][:, -1].mean()
-    l_home = res.bands["linked"]["reunified"][:, -1].mean()
-    if kids0 > 0:
-        out.append(f"{pos.capitalize()} children come home within {n} months in {100 * s_home:.0f}% of runs under "
-                   f"separate plans and {100 * l_home:.0f}% with linked plans.")
+        avg.append(f"Across {k} runs, {pos} family receives ${s_g:,.0f} in cash aid over {n} months on average under "
+                   f"separate plans and ${l_g:,.0f} with linked plans.")
+    kids0 = _in_care_at_start(res.family)
+    (s_home, s_n), (l_home, l_n) = home_again(res, "separate"), home_again(res, "linked")
+    if kids0:
+        avg.append(f"Across {k} runs, {pos} children come home within {n} months in {_pct(s_home[-1])} of runs under "
+                   f"separate plans and {_pct(l_home[-1])} with linked plans.")
     else:
-        s_rem = (res.bands["separate"]["children_in_care"].max(axis=1) > 0).mean()
-        l_rem = (res.bands["linked"]["children_in_care"].max(axis=1) > 0).mean()
+        s_rem, l_rem = s_n[-1] / k, l_n[-1] / k
         if s_rem or l_rem:
-            out.append(f"{pos.capitalize()} children are removed at some point in {100 * s_rem:.0f}% of runs under "
-                       f"separate plans and {100 * l_rem:.0f}% with linked plans.")
-    return out
+            avg.append(f"Across {k} runs, {pos} children are removed at some point in {_pct(s_rem)} of runs under "
+                       f"separate plans and {_pct(l_rem)} with linked plans.")
+            parts = [f"{_pct(v[-1])} of the {int(m[-1])} under {lab}" for v, m, lab in
+                     ((s_home, s_n, "separate plans"), (l_home, l_n, "linked plans")) if m[-1] > 0]
+            if parts:
+                avg.append(f"Of the runs in which they are removed, they are home again by month {n} in "
+                           + " and ".join(parts) + ".")
+    one = run_sentences(st, lead=f"In one of these {k} runs (an example, not an average), ")
+    return [("The plans", week_sentences(st)), (f"Averages over {k} runs of the next {n} months", avg),
+            ("One of those runs, month by month (an example)", one)]
+
+
+def summary_sentences(res: FamilyResult) -> list[str]:
+    """The sentences of :func:`summary_groups`, in order: the week, the averages over the
+    replicate runs, then one run — each sentence saying which it describes."""
+    return [x for _, group in summary_groups(res) for x in group]
 
 
 def assumptions_table() -> pd.DataFrame:
@@ -419,9 +489,68 @@ def assumptions_table() -> pd.DataFrame:
 
 # --- figures --------------------------------------------------------------------------------
 
+#: The week's figure: inches, and margins as figure fractions (room for the title's two lines
+#: above and the two-row legend below).
+CALENDAR_SIZE = (7.6, 5.4)
+CALENDAR_MARGINS = dict(left=0.085, right=0.985, top=0.87, bottom=0.16)
+
+
+def _png(fig) -> bytes:
+    """PNG bytes of ``fig`` at the screen resolution — the pixels ``export.png`` gives — drawn on
+    the figure's own canvas and stored without the alpha channel (the figures are opaque): about
+    half the encoding time and a smaller file."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    if fig.dpi != X.SCREEN_DPI:
+        fig.set_dpi(X.SCREEN_DPI)
+    canvas.draw()
+    img = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="png")
+    return buf.getvalue()
+
+
+def _rendered(name: str, fig, alt: str) -> X.Rendered:
+    title = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    return X.Rendered(name, _png(fig), alt, title)
+
+
+_WEEKS: dict = {}  # a kept calendar frame (figure, axes, canvas) for the week figure
+
+
+def week_story(res: FamilyResult, mode: str) -> tuple[str, str]:
+    """What the week under ``mode`` says beyond its picture: ``(caption, week)`` — the clashes
+    (separate plans) or what the linked plan moved and what still clashes, and every session in
+    words (for the caption under the figure and its "the week in words" details)."""
+    from linkages.plans.calendar import moves_sentence, week_words
+
+    st = res.story
+    plan = st.linked_plan if mode == "linked" else st.wtw_plan + st.cws_plan
+    dbl = plan.double_bookings()
+    parts = []
+    if mode == "linked":
+        if not (len(st.wtw_plan) and len(st.cws_plan)):
+            parts.append("With only one program's plan there is nothing to link: the week stays as it is.")
+        moved = moves_sentence(plan)
+        if moved:
+            parts.append(moved)
+        elif len(st.wtw_plan) and len(st.cws_plan) and not dbl:
+            parts.append("Nothing had to move: nothing clashes.")
+    if dbl:
+        parts.append(("Still double-booked: " if mode == "linked" else "Double-booked: ")
+                     + "; ".join(d.sentence() for d in dbl) + ".")
+    elif mode != "linked" and len(plan):
+        parts.append("Nothing is double-booked.")
+    return " ".join(parts), week_words(plan)
+
+
 def calendar_png(res: FamilyResult, mode: str) -> X.Rendered:
     """The week under ``mode`` ("separate" or "linked"), title saying what linking changes."""
-    from linkages.plans import calendar_figure
+    from linkages.plans.calendar import WeekCanvas
 
     st = res.story
     sep, lnk = st.wtw_plan + st.cws_plan, st.linked_plan
@@ -432,103 +561,169 @@ def calendar_png(res: FamilyResult, mode: str) -> X.Rendered:
         return (f"{_fmt_h(s['hours_demanded'])} hours a week, "
                 f"{'no' if db == 0 else db} double-booking{'' if db == 1 else 's'}")
 
+    one_plan = not (len(st.wtw_plan) and len(st.cws_plan))
     same = abs(a["hours_demanded"] - b["hours_demanded"]) < 0.05 and a["double_bookings"] == b["double_bookings"]
+    nothing = ("only one program's plan: there is nothing to link" if one_plan
+               else "the same as separate plans: nothing is accepted by both")
     if mode == "linked":
         plan = lnk
-        title = (f"Linked plan: {words(b)}\n" + ("the same as separate plans: nothing is accepted by both" if same
-                                                else f"(separate plans: {words(a)})"))
+        title = f"Linked plan: {words(b)}\n" + (nothing if same else f"(separate plans: {words(a)})")
     else:
         plan = sep
         title = (f"Separate plans: {words(a)}\n" + ("linking changes nothing here" if same
                                                    else f"(a linked plan: {words(b)})"))
+    flat = " ".join(title.split())
     if not len(plan):
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(6, 1.2))
         fig.text(0.5, 0.5, "No case-plan activities this week", ha="center", va="center")
-        return X.Rendered(f"calendar_{mode}", X.png(fig), f"{title}. No activities to show.", title)
-    fig, alt = calendar_figure(plan, title=title, person=res.family.name, tight=False)
-    fig.set_size_inches(7.6, 5.0)  # one week drawn wide enough for its four-entry legend
-    fig.axes[0].set_title("")  # the title above already says it
-    fig.subplots_adjust(left=0.085, right=0.985, top=0.86, bottom=0.14)  # fixed: no second layout pass
-    return X.render(f"calendar_{mode}", (fig, alt))
+        return X.Rendered(f"calendar_{mode}", _png(fig), f"Weekly calendar. {flat}. No activities to show.", title)
+    # one week, drawn at its final size with fixed margins (no second layout pass), so the block
+    # labels are fitted to the blocks as shown; both views share the layout (the toggle does not
+    # jump), and one frame serves every family (made once, redrawn)
+    if "week" not in _WEEKS:
+        _WEEKS["week"] = WeekCanvas(1, size=CALENDAR_SIZE, margins=CALENDAR_MARGINS, tight=False)
+    fig, alt = _WEEKS["week"].draw(plan, title=title, person=res.family.name, axes_titles=False)
+    return _rendered(f"calendar_{mode}", fig, alt)
 
 
 def _fmt_h(x: float) -> str:
     return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
 
 
+_PATH_PANELS = (("grant", "cash grant ($ a month)", False), ("sanctioned", "runs sanctioned", True),
+                ("children_in_care", "children in foster care", False),
+                ("home_again", "home again, of the runs\nwith children removed", True))
+
+
+class _PathCanvas:
+    """The path figure's frame — four panels, their axes, ticks, labels and legend — made once;
+    :meth:`draw` puts one family's bands in it (what differs from family to family: the bands,
+    the lines, two panels' vertical range and the title). The family simulator keeps one and
+    redraws it for every family; :func:`path_figure` makes a new one each time. Both give the
+    same picture (a test holds them to the same pixels)."""
+
+    STYLES = {"separate": ("orange", "--", "separate plans"), "linked": ("blue", "-", "linked plans")}
+
+    def __init__(self, months: int):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
+
+        from linkages.plans.calendar import OKABE_ITO
+
+        self.months = months
+        self.colours = {p: OKABE_ITO[c] for p, (c, _, _) in self.STYLES.items()}
+        self.fig = fig = Figure(figsize=(9.5, 5.4))
+        FigureCanvasAgg(fig)  # its own canvas: a redraw reuses the renderer (and its text layouts)
+        self.axes = axes = fig.subplots(2, 2, sharex=True)
+        for ax, (what, label, share) in zip(axes.flat, _PATH_PANELS):
+            ax.set_ylabel(label, fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.set_xticks([x for x in (1, 6, 12, 18, 24) if x <= max(months, 1)])
+            ax.set_xlim(1 - 0.05 * (months - 1), months + 0.05 * (months - 1))
+            ax.grid(axis="y", color="0.9")
+            if share:
+                ax.set_ylim(-0.03, 1.03)
+                ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+                ax.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
+        for ax in axes[1]:
+            ax.set_xlabel("month", fontsize=8)
+        handles = [Line2D([], [], color=self.colours[p], linestyle=ls, linewidth=2, label=n)
+                   for p, (_, ls, n) in self.STYLES.items()]
+        self.legend = fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.945), ncol=2,
+                                 fontsize=8, frameon=False, title=" ", title_fontsize=7)
+        self.title = fig.suptitle(" ", fontsize=10, y=0.99)
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.82, bottom=0.09, hspace=0.12, wspace=0.22)
+        self.artists: list = []
+
+    def draw(self, res: FamilyResult):
+        """The bands of ``res`` in the frame: ``(fig, alt)``."""
+        for a in self.artists:
+            a.remove()
+        self.artists = []
+        months = np.arange(1, len(res.dates) + 1)
+        for ax, (what, label, share) in zip(self.axes.flat, _PATH_PANELS):
+            top = bottom = 0.0
+            for path in ("separate", "linked"):
+                colour, ls = self.colours[path], self.STYLES[path][1]
+                if what == "home_again":
+                    m, n = home_again(res, path)
+                    lo, hi = share_band(m, n)
+                else:
+                    m, lo, hi = band(res.bands[path][what])
+                    lo = np.clip(lo, 0, None)
+                    if share:
+                        hi = np.clip(hi, 0, 1)
+                ok = ~np.isnan(m)
+                self.artists.append(ax.fill_between(months, lo, hi, where=ok, color=colour, alpha=0.25, linewidth=0,
+                                                    hatch="//" if path == "separate" else None))
+                self.artists.extend(ax.plot(months, m, color=colour, linestyle=ls, linewidth=2))
+                if ok.any():
+                    top = max(top, float(np.nanmax(hi)), float(np.nanmax(m)))
+                    bottom = min(bottom, float(np.nanmin(lo)))
+            if not share:  # the data's range with matplotlib's 5% margins, from 0
+                span = (top - bottom) or max(abs(top), 1.0)
+                ax.set_ylim(min(0.0, bottom - 0.05 * span), top + 0.05 * span)
+        self.legend.set_title(f"mean of {res.replicates} runs; band: its 95% interval "
+                              "(lower right: of the runs with children removed)", prop={"size": 7})
+        title = _path_headline(res)
+        self.title.set_text(title)
+        k = res.replicates
+        styles = self.STYLES
+        g = {p: res.bands[p]["grant"].sum(axis=1).mean() for p in styles}
+        sanc = {p: res.bands[p]["sanctioned"].sum(axis=1).mean() for p in styles}
+        care = {p: res.bands[p]["children_in_care"][:, -1].mean() for p in styles}
+        home = {p: home_again(res, p) for p in styles}
+
+        def again(p):
+            share, n = home[p]
+            return (f"{_pct(share[-1])} of the {int(n[-1])} run{'' if n[-1] == 1 else 's'} with children removed"
+                    if n[-1] > 0 else "no run with children removed")
+
+        alt = (f"Four charts over {len(months)} months, mean of {k} runs of this household with a band for its 95% "
+               f"interval, under separate plans (orange, dashed) and linked plans (blue, solid). {title}. Cash aid in "
+               f"total: ${g['separate']:,.0f} separate, ${g['linked']:,.0f} linked. Months sanctioned on average: "
+               f"{sanc['separate']:.1f} separate, {sanc['linked']:.1f} linked. Children in foster care in the last "
+               f"month: {care['separate']:.1f} separate, {care['linked']:.1f} linked. Children home again by the last "
+               f"month: separate plans {again('separate')}, linked plans {again('linked')}.")
+        return self.fig, alt
+
+
 def path_figure(res: FamilyResult):
     """Four small panels over the months, separate vs linked: the mean over the replicate runs
     with its 95% interval as a band — cash grant, share of runs sanctioned, children in foster
-    care, share of runs in which the children have come home."""
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
+    care, and, of the runs in which the children have been removed, the share in which they have
+    come home (so a path with fewer removals is not made to look worse). A new figure each call."""
+    return _PathCanvas(len(res.dates)).draw(res)
 
-    from linkages.plans.calendar import OKABE_ITO
 
-    months = np.arange(1, len(res.dates) + 1)
-    fig = Figure(figsize=(9.5, 5.4))
-    axes = fig.subplots(2, 2, sharex=True)
-    panels = (("grant", "cash grant ($ a month)", False), ("sanctioned", "runs sanctioned", True),
-              ("children_in_care", "children in foster care", False), ("reunified", "runs with children home again", True))
-    styles = {"separate": (OKABE_ITO["orange"], "--", "separate plans"),
-              "linked": (OKABE_ITO["blue"], "-", "linked plans")}
-    for ax, (what, label, share) in zip(axes.flat, panels):
-        for path in ("separate", "linked"):
-            colour, ls, name = styles[path]
-            m, lo, hi = band(res.bands[path][what])
-            lo = np.clip(lo, 0, None)
-            if share:
-                hi = np.clip(hi, 0, 1)
-            ax.fill_between(months, lo, hi, color=colour, alpha=0.25, linewidth=0,
-                            hatch="//" if path == "separate" else None)
-            ax.plot(months, m, color=colour, linestyle=ls, linewidth=2)
-        ax.set_ylabel(label, fontsize=8)
-        ax.tick_params(labelsize=7)
-        ax.set_xticks([1, 6, 12, 18, 24])
-        ax.grid(axis="y", color="0.9")
-        if share:
-            ax.set_ylim(-0.03, 1.03)
-            ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-            ax.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
-        else:
-            ax.set_ylim(bottom=min(0, ax.get_ylim()[0]))
-    for ax in axes[1]:
-        ax.set_xlabel("month", fontsize=8)
-    handles = [Line2D([], [], color=c, linestyle=ls, linewidth=2, label=n) for c, ls, n in styles.values()]
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.945), ncol=2, fontsize=8, frameon=False,
-               title=f"mean of {res.replicates} runs; band: its 95% interval", title_fontsize=7)
-    title = _path_headline(res)
-    fig.suptitle(title, fontsize=10, y=0.99)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.82, bottom=0.09, hspace=0.12, wspace=0.22)
-    k = res.replicates
-    g = {p: res.bands[p]["grant"].sum(axis=1).mean() for p in styles}
-    sanc = {p: res.bands[p]["sanctioned"].sum(axis=1).mean() for p in styles}
-    care = {p: res.bands[p]["children_in_care"][:, -1].mean() for p in styles}
-    home = {p: res.bands[p]["reunified"][:, -1].mean() for p in styles}
-    alt = (f"Four charts over {len(months)} months, mean of {k} runs of this household with a band for its 95% interval, "
-           f"under separate plans (orange, dashed) and linked plans (blue, solid). {title}. Cash aid in total: "
-           f"${g['separate']:,.0f} separate, ${g['linked']:,.0f} linked. Months sanctioned on average: "
-           f"{sanc['separate']:.1f} separate, {sanc['linked']:.1f} linked. Children in foster care in the last month: "
-           f"{care['separate']:.1f} separate, {care['linked']:.1f} linked. Runs with the children home again: "
-           f"{100 * home['separate']:.0f}% separate, {100 * home['linked']:.0f}% linked.")
-    return fig, alt
+_CANVASES: dict = {}
+
+
+def _path_png(res: FamilyResult) -> X.Rendered:
+    """:func:`path_figure` rendered, in a frame kept from family to family (drawn at once, so no
+    other caller sees it half drawn)."""
+    n = len(res.dates)
+    if n not in _CANVASES:
+        _CANVASES[n] = _PathCanvas(n)
+    return _rendered("paths", *_CANVASES[n].draw(res))
 
 
 def _path_headline(res: FamilyResult) -> str:
     who, be, pos = _who(res)
     b = res.bands
-    kids0 = float(b["separate"]["children_in_care"][:, 0].mean())
-    s_home, l_home = b["separate"]["reunified"][:, -1].mean(), b["linked"]["reunified"][:, -1].mean()
-    if kids0 > 0 and l_home - s_home >= 0.05:
-        return (f"With linked plans {pos} children come home in {100 * l_home:.0f}% of runs, "
-                f"against {100 * s_home:.0f}% under separate plans")
-    s_rem = (b["separate"]["children_in_care"].max(axis=1) > 0).mean()
-    l_rem = (b["linked"]["children_in_care"].max(axis=1) > 0).mean()
-    if kids0 == 0 and s_rem - l_rem >= 0.05:
-        return (f"With linked plans {pos} children are removed in {100 * l_rem:.0f}% of runs, "
-                f"against {100 * s_rem:.0f}% under separate plans")
+    k = res.replicates
+    kids0 = _in_care_at_start(res.family)
+    (s_home, s_n), (l_home, l_n) = home_again(res, "separate"), home_again(res, "linked")
+    if kids0 and l_home[-1] - s_home[-1] >= 0.05:
+        return (f"With linked plans {pos} children come home in {_pct(l_home[-1])} of runs, "
+                f"against {_pct(s_home[-1])} under separate plans")
+    s_rem, l_rem = s_n[-1] / k, l_n[-1] / k
+    if not kids0 and s_rem - l_rem >= 0.05:
+        return (f"With linked plans {pos} children are removed in {_pct(l_rem)} of runs, "
+                f"against {_pct(s_rem)} under separate plans")
     s_s, l_s = b["separate"]["sanctioned"].sum(axis=1).mean(), b["linked"]["sanctioned"].sum(axis=1).mean()
     if s_s - l_s >= 0.5:
         return f"With linked plans {who} {be} sanctioned {s_s - l_s:.1f} fewer months on average"
@@ -558,6 +753,20 @@ STYLE = """<style>
 .lk-ok {color: #00573f}
 .lk-fam .lk-stale img {opacity: 0.35}
 .lk-fam .lk-downloads {font-size: 13px; margin: 8px 0} .lk-fam .lk-downloads a {margin: 0 2px}
+.lk-fam .lk-summary h4 {margin: 12px 0 2px; font-size: 14px}
+.lk-fam .lk-week-caption {font-size: 14px; margin: 4px 0}
+.lk-fam details.lk-week-words {font-size: 13px; margin: 2px 0 8px}
+/* keyboard: a visible focus ring on every control */
+.lk-fam button:focus-visible, .lk-fam select:focus-visible, .lk-fam input:focus-visible,
+.lk-fam a:focus-visible, .lk-fam summary:focus-visible {outline: 3px solid #0072B2; outline-offset: 2px}
+/* toggle buttons: the chosen one carries a tick (not colour alone), and each button tells a
+   screen reader its group and whether it is chosen (the text after the slash is what is read) */
+.lk-fam .lk-source .widget-toggle-button::before {content: "" / "Family: "}
+.lk-fam .lk-source .widget-toggle-button.mod-active::before {content: "\2713\00a0" / "Family, chosen: "}
+.lk-fam .lk-adults .widget-toggle-button::before {content: "" / "Adults: "}
+.lk-fam .lk-adults .widget-toggle-button.mod-active::before {content: "\2713\00a0" / "Adults, chosen: "}
+.lk-fam .lk-mode .widget-toggle-button::before {content: "" / "Show the week as: "}
+.lk-fam .lk-mode .widget-toggle-button.mod-active::before {content: "\2713\00a0" / "Week shown as: "}
 </style>"""
 
 
@@ -638,6 +847,7 @@ def build_app():
                            description="Show the week as", style={**wide, "button_width": "150px"}
                            ).add_class("lk-mode")
     calendar = w.HTML().add_class("lk-calendar")
+    week_text = w.HTML().add_class("lk-week-text")
     hours = w.HTML().add_class("lk-hours-box")
     summary = w.HTML().add_class("lk-summary")
     paths = w.HTML().add_class("lk-paths")
@@ -675,8 +885,7 @@ def build_app():
         """The family's figure ``name`` ("paths", "calendar_separate", "calendar_linked"), kept."""
         key = (res.family.key, name)
         if key not in _FIGURES:
-            _FIGURES[key] = (X.render("paths", path_figure(res)) if name == "paths"
-                             else calendar_png(res, name.split("_", 1)[1]))
+            _FIGURES[key] = (_path_png(res) if name == "paths" else calendar_png(res, name.split("_", 1)[1]))
             while len(_FIGURES) > 60:
                 _FIGURES.pop(next(iter(_FIGURES)))
         return _FIGURES[key]
@@ -688,6 +897,11 @@ def build_app():
     def show_hours():
         res = state["res"]
         hours.value = _table_html(hours_table(res), current="linked plan" if mode.value == "linked" else "separate plans")
+        caption, week = week_story(res, mode.value)
+        shown = "the linked plan" if mode.value == "linked" else "the separate plans"
+        week_text.value = ((f"<p class='lk-week-caption'>{html.escape(caption)}</p>" if caption else "")
+                           + (f"<details class='lk-week-words'><summary>The week in words ({shown})</summary>"
+                              f"<p>{html.escape(week)}.</p></details>" if week else ""))
 
     def show_calendar(res):
         if state["res"] is not res:
@@ -751,8 +965,9 @@ def build_app():
             paths.add_class("lk-stale")
             vignette.value = f"<div class='lk-vignette'>{html.escape(f.vignette)}</div>"
             show_hours()
-            summary.value = ("<h3>What happens</h3>"
-                             + "".join(f"<p>{html.escape(s)}</p>" for s in summary_sentences(res)))
+            summary.value = "<h3>What happens</h3>" + "".join(
+                (f"<h4>{html.escape(head)}</h4>" if i else "") + "".join(f"<p>{html.escape(x)}</p>" for x in group)
+                for i, (head, group) in enumerate(g for g in summary_groups(res) if g[1]))
             refresh_downloads()
             status.value = ""
             other = "linked" if mode.value == "separate" else "separate"
@@ -799,7 +1014,7 @@ def build_app():
                f"sanctions, the children in foster care and coming home. The bands show {REPLICATES} runs of the "
                "same family: chance matters as much as the plan.</p>"),
         source, family, describe_box, vignette,
-        w.HTML("<h3>The week</h3>"), mode, calendar, hours,
+        w.HTML("<h3>The week</h3>"), mode, calendar, week_text, hours,
         summary,
         w.HTML(f"<h3>The next {MONTHS} months</h3>"), paths,
         assumptions, downloads, status,
