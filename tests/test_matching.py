@@ -261,10 +261,16 @@ def _find(widget, cls, out=None):
     return out
 
 
-def test_simulator_widgets_without_a_browser():
-    """The app's callbacks, driven directly: threshold moves, bad uploads change nothing."""
+def _upload(widget, name: str, content: bytes):
     import datetime as dt
 
+    widget.value = ({"name": name, "type": "text/csv", "size": len(content), "content": memoryview(content),
+                     "last_modified": dt.datetime.now(dt.timezone.utc)},)
+
+
+def test_simulator_widgets_without_a_browser(ex):
+    """The app's callbacks, driven directly: threshold moves, bad uploads change nothing, a good
+    upload is used and counted on its button, "Review from" above "Accept from" is said."""
     from linkages.ui.matching_app import build_app
 
     app = build_app()
@@ -275,12 +281,106 @@ def test_simulator_widgets_without_a_browser():
     one("lk-accept").value = 0.9999
     assert counts.value != first and "99.99%" in counts.value
     strict = counts.value
-    up = one("lk-upload")
+    up = one("lk-upload-cws")
     for name, content in (("bad.csv", b"a,b\n1,2\n"), ("x.csv", b"\x00\x01"), ("empty.csv", b"")):
-        up.value = ({"name": name, "type": "text/csv", "size": len(content), "content": memoryview(content),
-                     "last_modified": dt.datetime.now(dt.timezone.utc)},)
+        _upload(up, name, content)
         assert "lk-problem" in one("lk-upload-msg").value
         assert counts.value == strict
+        assert len(up.value) == 0  # the button counts files in use: none
+    # "Review from" above "Accept from": used as "Accept from", and a sentence beside it says so
+    one("lk-accept").value = 0.9
+    one("lk-review-from").value = 0.99
+    msg = one("lk-msg-review-from").value
+    assert "above Accept from (90%)" in msg and "no pair goes to review" in msg
+    assert "lk-invalid" in one("lk-field-review-from")._dom_classes
+    assert "<b class='lk-queue-size'>0</b>" in counts.value
+    one("lk-review-from").value = 0.3
+    assert one("lk-msg-review-from").value == ""
+    # a good upload (part of the synthetic CWS extract) is matched and counted as in use
+    _upload(up, "cws_part.csv", ex.cws.head(300).to_csv(index=False).encode())
+    assert "every check passed" in one("lk-upload-msg").value and len(up.value) == 1
+    assert "cws_part.csv used as the CWS extract" in one("lk-extracts").value
+    one("lk-reset").click()
+    assert len(up.value) == 0 and "cws_part.csv" not in one("lk-extracts").value
+
+
+def _links(html_text: str) -> dict[str, bytes]:
+    import base64
+    import re
+
+    return {name: base64.b64decode(data) for name, data in
+            re.findall(r'download="([^"]+)" href="data:[^;]+(?:;charset=utf-8)?;base64,([^"]+)"', html_text)}
+
+
+def _cells(table_html: str) -> list[list[str]]:
+    import html as h
+    import re
+
+    body = table_html.split("<tbody>", 1)[1]
+    return [[h.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def test_simulator_downloads_hold_what_is_on_screen():
+    """Figure (PNG), thresholds and review queue (CSV, SSNs masked) and the one-page summary carry
+    the numbers and rows the page shows, at the thresholds chosen."""
+    import base64
+    import io
+    import re
+
+    from linkages.ui.matching_app import QUEUE_ROWS, build_app
+
+    app = build_app()
+    one = lambda cls: _find(app, cls)[0]  # noqa: E731
+    one("lk-variant").value = "messy"
+    one("lk-accept").value = 0.999
+    one("lk-review-from").value = 0.05
+    links = _links(one("lk-export").value)
+    stem = "find_shared_families"
+    assert set(links) == {f"{stem}_summary.html", f"{stem}_thresholds.csv", f"{stem}_review_queue.csv",
+                          f"{stem}_precision_recall.png"}
+    # the figure: the same PNG as on screen
+    shown_png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', one("lk-figure-box").value).group(1))
+    assert links[f"{stem}_precision_recall.png"] == shown_png and shown_png.startswith(b"\x89PNG")
+    # the thresholds: the chosen row has the numbers on screen
+    counts = one("lk-counts").value
+    tab = pd.read_csv(io.BytesIO(links[f"{stem}_thresholds.csv"]))
+    chosen = tab[tab["chosen on screen"] == "yes"]
+    assert len(tab) == 17 and len(chosen) == 1 and chosen["accept from"].iloc[0] == "99.9%"
+    row = chosen.iloc[0]
+    assert f"precision <b class='lk-precision'>{100 * row.precision:.1f}%</b>" in counts
+    assert f"recall <b class='lk-recall'>{100 * row.recall:.1f}%</b>" in counts
+    assert f"<b class='lk-found'>{int(row['shared families found']):,}</b>" in counts
+    n_queue = int(re.search(r"<b class='lk-queue-size'>([\d,]+)</b>", counts).group(1).replace(",", ""))
+    assert int(row["review queue (pairs)"]) == n_queue > QUEUE_ROWS
+    assert tab["recall"].iloc[0] - tab["recall"].iloc[-1] >= 0.10  # the messier extracts' trade is in it
+    # the review queue: every pair of the queue, the first rows exactly as on screen, SSNs masked
+    q = pd.read_csv(io.BytesIO(links[f"{stem}_review_queue.csv"]), dtype=str, keep_default_na=False)
+    assert len(q) == n_queue
+    screen = _cells(one("lk-queue").value)
+    assert len(screen) == QUEUE_ROWS
+    assert [r[:9] for r in screen] == q.drop(columns=["welfare record", "CWS record", "note"]).head(QUEUE_ROWS).values.tolist()
+    ssn_cells = pd.concat([q["welfare SSN"], q["CWS SSN"]])
+    assert ssn_cells.str.fullmatch(r"(\*\*\*-\*\*-\d{4})?").all()
+    raw = links[f"{stem}_review_queue.csv"].decode()
+    assert not re.search(r"\b9\d{2}-?\d{2}-?\d{4}\b", raw)  # no whole SSN anywhere in the file
+    # the summary: the sentences, the figure with its alt text, the tables; nothing from outside
+    page = links[f"{stem}_summary.html"].decode()
+    alt = re.search(r'alt="([^"]+)"', one("lk-figure-box").value).group(1)
+    assert alt in page and base64.b64encode(shown_png).decode() in page
+    found = re.search(r"<b class='lk-found'>([\d,]+)</b> of ([\d,]+)", counts)
+    assert f"Shared families found: {found.group(1)} of {found.group(2)}" in page
+    assert "messier extracts" in page and "W&amp;I 827" in page and "Review queue (first 15 of" in page
+    assert screen[0][1] in page and screen[0][4] in page
+    assert "<script" not in page and not re.search(r"(src|href)=['\"]https?:", page)
+
+
+def test_review_queue_note_names_both_rules_as_the_brief_has_them():
+    from linkages.ui.matching_app import REVIEW_NOTE
+
+    assert "W&amp;I 10850" in REVIEW_NOTE and "W&amp;I 827" in REVIEW_NOTE
+    assert "protective-services" in REVIEW_NOTE and "juvenile court order" in REVIEW_NOTE
+    assert "directly connected with" in REVIEW_NOTE and "child protective agencies" in REVIEW_NOTE
 
 
 # -- Splink 5 and the documented Spark path --------------------------------------------------------
