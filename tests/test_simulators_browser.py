@@ -100,7 +100,9 @@ def test_family_simulator(kit_url, browser):
     page.click(".lk-mode button:has-text('Linked plan')")
     page.wait_for_function("() => document.querySelector('.lk-hours-box tr.lk-current')?.innerText.includes('linked plan')",
                            timeout=30_000)
-    assert page.get_attribute(".lk-calendar img", "alt").startswith("Weekly calendar. Linked plan")
+    # the calendar follows the hours table (it may be drawn a moment later)
+    page.wait_for_function("() => (document.querySelector('.lk-calendar img')?.alt || '')"
+                           ".startsWith('Weekly calendar. Linked plan')", timeout=30_000)
 
     # downloads hold what is on screen
     name, data = _download(page, "a.lk-dl-csv-week")
@@ -164,8 +166,35 @@ def test_county_whatif(kit_url, browser):
     assert "10,000 households" in _text(page, ".lk-caseload")
     assert "assumption" in page.inner_text(".lk-assumptions")
     for sel in (".lk-fig-outcomes img", ".lk-fig-cost img", ".lk-fig-attribution img"):
-        assert page.get_attribute(sel, "alt")
+        alt = page.get_attribute(sel, "alt")
+        assert alt and "_" not in alt  # display names, never code names
+    # intervals are called what they are: the lowest and highest of the paired runs
+    assert "lowest to highest of the 3 runs" in _text(page, ".lk-summary")
+    assert "Means of the 3 paired runs" in _text(page, ".lk-numbers") and "lowest run" in _text(page, ".lk-numbers")
+    assert "percentile" not in body
     page.screenshot(path=str(SHOTS / "county_whatif.png"), full_page=True)
+
+    # every strength control has an accessible name with its practice, visible labels, and the
+    # keyboard reaches it: practice switch, then its slider, then its box
+    from linkages.ui.county_app import accessible_names
+
+    page.wait_for_function("() => document.querySelectorAll('.noUi-handle[aria-label^=\"Strength of \"]').length === 8",
+                           timeout=30_000)
+    names = accessible_names()
+    for cls, (role, name) in names.items():
+        assert page.get_by_role(role, name=name, exact=True).count() == 1, name
+    row = page.locator(".lk-lever-linked_plan")
+    snap = row.aria_snapshot()
+    assert 'slider "Strength of linked case plan"' in snap and 'textbox "Strength of linked case plan, typed' in snap
+    label = page.locator(".lk-strength-linked_plan .widget-label")
+    assert label.is_visible() and label.inner_text().strip() == "strength"
+    assert "Linked case plan" in row.inner_text()
+    page.locator(".lk-on-linked_plan input").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Strength of linked case plan"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')").startswith(
+        "Strength of linked case plan, typed")
 
     # a practice off: the numbers change (the baseline does not)
     n0 = _screen_numbers(page)
@@ -178,9 +207,9 @@ def test_county_whatif(kit_url, browser):
     assert n1 != n0
     assert all(n1[k]["baseline"] == n0[k]["baseline"] for k in n0)
 
-    # the strength by keyboard on the slider handle
+    # the strength by keyboard on the slider, found by its accessible name
     before = _text(page, ".lk-numbers")
-    page.locator(".lk-strength-linked_plan .noUi-handle").first.focus()
+    page.get_by_role("slider", name="Strength of linked case plan", exact=True).focus()
     page.keyboard.press("ArrowLeft")
     _wait_change(page, ".lk-numbers", before)
     assert page.input_value(".lk-strength-text-linked_plan input") == "0.95"
@@ -204,6 +233,8 @@ def test_county_whatif(kit_url, browser):
     assert name == "whatif_statewide_numbers.csv"
     rows = list(csv.DictReader(io.StringIO(data.decode())))
     assert {r["key"] for r in rows} == set(screen)
+    assert {"baseline_lowest_run", "difference_highest_run", "paired_runs"} <= set(rows[0])
+    assert {r["paired_runs"] for r in rows} == {"3"}
     for r in rows:
         for col, v in screen[r["key"]].items():
             x = float(r[col]) if r[col] not in ("", "nan") else float("nan")
@@ -214,6 +245,7 @@ def test_county_whatif(kit_url, browser):
     assert first in html.unescape(html_page) and "Teaching illustration, not a forecast" in html_page
     assert html_page.count("data:image/png;base64,") >= 3
     assert not re.search(r"(src|href)=['\"]https?:", html_page)
+    assert "lowest to highest of the 3 runs" in html_page and "percentile" not in html_page
     name, data = _download(page, "a.lk-dl-png-costs")
     assert data.startswith(b"\x89PNG")
 
@@ -223,7 +255,8 @@ def test_county_whatif(kit_url, browser):
     assert _text(page, ".lk-size-msg").strip() == ""
     page.click(".lk-sens-button")
     page.wait_for_selector(".lk-fig-tornado img", timeout=180_000)
-    assert "Tornado" in page.get_attribute(".lk-fig-tornado img", "alt")
+    alt = page.get_attribute(".lk-fig-tornado img", "alt")
+    assert "Tornado" in alt and "_" not in alt
     page.screenshot(path=str(SHOTS / "county_whatif_sensitivity.png"), full_page=True)
 
     _no_errors(page)

@@ -465,7 +465,7 @@ def tornado_figure(sens: pd.DataFrame, measure: str, top: int = 12):
     ax.barh(y - 0.2, high - central, left=central, height=0.38, color=OKABE_ITO["orange"], edgecolor="black",
             hatch="//", label="assumption doubled")
     ax.axvline(central, color="black", linewidth=1)
-    ax.set_yticks(y, [textwrap.fill(lab, 46) for lab in labels], fontsize=7.5)
+    ax.set_yticks(y, [textwrap.fill(lab, 46, break_on_hyphens=False) for lab in labels], fontsize=7.5)
     title_m = MEASURES[measure].title if measure in MEASURES else _words(measure)
     unit = "points" if pct else MEASURES[measure].unit if measure in MEASURES else ""
     ax.set_xlabel(f"scenario minus baseline: {title_m.lower()} ({unit})")

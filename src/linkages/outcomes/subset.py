@@ -2,26 +2,29 @@
 
 Under common random numbers a household's path depends only on its own random numbers
 (:mod:`linkages.simulate.engine`), and a Linkages practice acts only on a family identified as
-shared. A household the scenario never identifies therefore follows *exactly* its baseline path.
-Which households does a scenario identify? A family is identified in a month it is shared (open
-in CalWORKs and in child welfare) when its identification draw is below the scenario's
-identification rate; until then its path is its baseline path. So the scenario reaches exactly
+shared. A household a scenario never identifies therefore follows *exactly* its baseline path. A
+family is identified in a month it is shared (open in CalWORKs and in child welfare) when its
+identification draw is below the scenario's identification rate — at most the larger of the
+chance rate and the data-match rate, whatever the strengths; until then its path is its baseline
+path. So no scenario can reach a household outside
 
     the households shared in some month of their baseline path
-    whose identification draw is below the scenario's identification rate.
+    whose identification draw is below the highest identification rate,
 
-"Shared in some month of the baseline path" comes from one more baseline run per seed in which
-every shared family is marked identified (``force_identified``). With every practice off, being
-identified changes nothing else — :meth:`SubsetRunner.prepare` checks that this run's records
-equal the baseline's, and takes no short cut for a seed where they do not. A scenario run then
-steps only the reached households, on their own columns of the very same random numbers
-(:class:`ColumnDraws`), and takes every other household's records from the baseline run.
+and every household outside that group ("out of reach") has its baseline records in every
+scenario. "Shared in some month of the baseline path" comes from one more baseline run per seed
+in which every shared family is marked identified (``force_identified``): with every practice
+off, being identified changes nothing else — :meth:`SubsetRunner.prepare` checks that this run's
+records equal the baseline's, and takes no short cut for a seed where they do not. A scenario
+run then steps only the group within reach, on its own columns of the very same random numbers
+(:class:`ColumnDraws`), and takes the out-of-reach households' records from the kept baseline.
 
 Only the public engine interface is used (:func:`~linkages.simulate.engine.run_vectorised` with
 ``draws`` and ``force_identified``, :class:`~linkages.simulate.engine.Draws`,
-:class:`~linkages.simulate.Caseload`); ``tests/test_county_app.py`` holds the records and the
-measures equal to a full run's for several settings, and :meth:`SubsetRunner.run` falls back to
-the full run whenever the short cut is not ready or a check failed.
+:class:`~linkages.simulate.engine.LeverValues`, :class:`~linkages.simulate.Caseload`);
+``tests/test_county_app.py`` holds the records and the measures equal to a full run's for several
+settings, and :meth:`SubsetRunner.run` runs the whole caseload whenever the short cut is not
+prepared or its check failed.
 """
 
 from __future__ import annotations
@@ -70,106 +73,78 @@ def subset_caseload(cl: Caseload, columns: np.ndarray) -> Caseload | None:
 
 
 @dataclass
-class _Base:
-    months: int
-    n: int
-    data: dict  # field -> baseline records; None for a field that is all zeros (staff time, pooled funds)
-    shared: np.ndarray | None = None  # shared in some month of the baseline path (after prepare)
-    u_id: np.ndarray | None = None  # each household's identification draw
-
-    def field(self, k: str) -> np.ndarray:
-        v = self.data[k]
-        return np.zeros((self.months, self.n), dtype=RECORD_FIELDS[k]) if v is None else v
-
-    def records(self) -> Records:
-        r = Records(self.months, self.n)
-        r.data = {k: self.field(k).copy() for k in RECORD_FIELDS}
-        return r
+class _Kept:
+    within: np.ndarray  # households some scenario can reach (stepped in every scenario run)
+    out: np.ndarray  # households out of reach (their baseline records, kept)
+    data: dict  # field -> baseline records of the out-of-reach households; None: all zeros
+    top: float  # the highest identification rate
 
 
 class SubsetRunner:
-    """Baseline runs kept per seed, and scenario runs that step only the reached households.
-
-    ``baseline(seed)`` runs (and keeps) the baseline; ``prepare(seed)`` makes the one extra run
-    the short cut needs; ``run(levers, seed)`` gives a scenario's records (the short cut once
-    prepared, the full run before). ``measures(scenario, seeds, households)`` is
-    :func:`linkages.outcomes.run_measures` for these runs.
+    """Scenario runs on one prepared caseload: ``prepare(seed)`` (two baseline runs) keeps what the
+    short cut needs for that seed; ``run(levers, seed)`` gives a scenario's records — stepping
+    only the households within reach once prepared, the whole caseload before.
+    ``measures(scenario, seeds, households)`` is :func:`linkages.outcomes.run_measures` for these runs.
     """
 
     def __init__(self, cl: Caseload, params: ModelParams):
         self.cl, self.params = cl, params
         self.off = validate_levers({})
-        self._base: dict[int, _Base] = {}
+        self._kept: dict[int, _Kept | None] = {}  # None: prepared, but the check failed
         self.last_reached = float("nan")  # share of households the last run stepped
 
     @property
     def nbytes(self) -> int:
-        return sum(v.nbytes for b in self._base.values() for v in b.data.values() if v is not None)
-
-    def baseline(self, seed: int) -> Records:
-        """The baseline's records for ``seed`` (run once, then kept)."""
-        if seed not in self._base:
-            rec = run_vectorised(self.cl, self.off, self.params, seed)
-            data = {k: (None if k in ("staff_hours", "pooled_cost") and not rec[k].any() else rec[k])
-                    for k in RECORD_FIELDS}
-            self._base[seed] = _Base(rec.months, rec.n, data)
-            return rec
-        return self._base[seed].records()
+        return sum(v.nbytes for k in self._kept.values() if k for v in k.data.values() if v is not None)
 
     def prepared(self, seed: int) -> bool:
-        b = self._base.get(seed)
-        return b is not None and b.shared is not None
+        return seed in self._kept
 
     def prepare(self, seed: int) -> bool:
-        """One baseline run with every shared family marked identified: who is shared when.
-        Returns whether the short cut can be taken for ``seed``."""
-        if seed not in self._base:
-            self.baseline(seed)
-        b = self._base[seed]
-        if b.shared is not None:
-            return True
-        forced = run_vectorised(self.cl, self.off, self.params, seed, force_identified=np.ones(self.cl.n, dtype=bool))
+        """Who is within reach in run ``seed``, and the others' baseline records. Returns whether
+        the short cut can be taken for ``seed``."""
+        if seed in self._kept:
+            return self._kept[seed] is not None
+        cl, P = self.cl, self.params
+        base = run_vectorised(cl, self.off, P, seed)
+        forced = run_vectorised(cl, self.off, P, seed, force_identified=np.ones(cl.n, dtype=bool))
         # with every practice off, the mark must change nothing else
-        if all(np.array_equal(forced[k], b.field(k)) for k in RECORD_FIELDS if k != "identified"):
-            b.shared = forced["identified"][-1].copy()
-            b.u_id = Draws(seed, self.cl.n).init[_ID_ROW].copy()
-            return True
-        b.shared = np.ones(self.cl.n, dtype=bool)  # a check failed: reach everyone (the full run)
-        b.u_id = np.zeros(self.cl.n)
-        return False
-
-    def reached(self, levers: dict, seed: int) -> np.ndarray | None:
-        """Indices of the households the scenario ``levers`` reaches in run ``seed`` (``None``
-        before :meth:`prepare`)."""
-        b = self._base.get(seed)
-        if b is None or b.shared is None:
-            return None
-        p_id = LeverValues.make(validate_levers(levers), self.params).p_id
-        return np.flatnonzero(b.shared & (b.u_id < p_id))
+        if not all(np.array_equal(forced[k], base[k]) for k in RECORD_FIELDS if k != "identified"):
+            self._kept[seed] = None
+            return False
+        top = max(LeverValues.make(validate_levers({"identification": s}), P).p_id for s in (0.0, 1.0))
+        u_id = Draws(seed, cl.n).init[_ID_ROW]
+        within = forced["identified"][-1] & (u_id < top)
+        out = np.flatnonzero(~within)
+        data = {}
+        for k in RECORD_FIELDS:
+            v = base[k][:, out]
+            data[k] = None if k in ("staff_hours", "pooled_cost") and not v.any() else np.ascontiguousarray(v)
+        self._kept[seed] = _Kept(np.flatnonzero(within), out, data, float(top))
+        return True
 
     def run(self, levers: dict, seed: int) -> Records:
         """The scenario's records for ``seed``: equal to ``run_vectorised`` on the whole caseload."""
         levers = validate_levers(levers)
-        if not any(v > 0 for v in levers.values()):
-            self.last_reached = 0.0
-            return self.baseline(seed)
-        self.baseline(seed)
-        idx = self.reached(levers, seed)
-        sub = subset_caseload(self.cl, idx) if idx is not None and idx.size else None
-        if idx is None or (idx.size and sub is None) or idx.size == self.cl.n:
+        cl = self.cl
+        k = self._kept.get(seed)
+        sub = subset_caseload(cl, k.within) if k is not None and k.within.size else None
+        if (k is None or (k.within.size and sub is None) or k.within.size == cl.n
+                or LeverValues.make(levers, self.params).p_id > k.top):
             self.last_reached = 1.0
-            return run_vectorised(self.cl, levers, self.params, seed)
-        self.last_reached = idx.size / max(self.cl.n, 1)
-        base = self._base[seed]
-        if not idx.size:
-            return base.records()
-        part = run_vectorised(sub, levers, self.params, seed, draws=ColumnDraws(seed, self.cl.n, idx))
-        out = Records(base.months, base.n)
-        for k in RECORD_FIELDS:
-            m = base.field(k).copy()
-            m[:, idx] = part[k]
-            out.data[k] = m
-        return out
+            return run_vectorised(cl, levers, self.params, seed)
+        self.last_reached = k.within.size / max(cl.n, 1)
+        part = (run_vectorised(sub, levers, self.params, seed, draws=ColumnDraws(seed, cl.n, k.within))
+                if sub is not None else None)
+        rec = Records(cl.months, cl.n)
+        for f, dtype in RECORD_FIELDS.items():
+            m = np.empty((cl.months, cl.n), dtype=dtype)
+            kept = k.data[f]
+            m[:, k.out] = 0 if kept is None else kept
+            if part is not None:
+                m[:, k.within] = part[f]
+            rec.data[f] = m
+        return rec
 
     def measures(self, scenario: Scenario, seeds: Sequence[int], households: pd.DataFrame) -> pd.DataFrame:
         """Every measure of ``scenario`` (one row per seed), as :func:`linkages.outcomes.run_measures`
@@ -186,5 +161,5 @@ class SubsetRunner:
         return pd.DataFrame(rows)
 
     def forget(self) -> None:
-        """Drop every kept baseline run (memory)."""
-        self._base.clear()
+        """Drop everything kept (memory)."""
+        self._kept.clear()
