@@ -12,7 +12,7 @@ export PATH := $(BIN):$(PATH)
 AGG := MPLBACKEND=Agg
 PORT ?= 8866
 
-.PHONY: setup demo lab test data grade selfgrade slides handouts bench clean help
+.PHONY: setup demo lab test data grade selfgrade slides handouts learner-kit bench clean help
 
 help:
 	@echo "make demo   - set up if needed, then serve the simulators in Voila (prints the URL)"
@@ -20,6 +20,7 @@ help:
 	@echo "make lab    - open the learner modules in JupyterLab"
 	@echo "make data   - regenerate datasets/ (byte-identical for the same seed)"
 	@echo "make grade  - grade a cohort with nbgrader (see exercises/README.md)"
+	@echo "make learner-kit - the learners' copy for a hub: no solutions, hidden checks or rubrics (exercises/HUB.md)"
 	@echo "make bench  - run the benchmarks in benchmarks/"
 
 setup: $(STAMP)
@@ -53,6 +54,12 @@ slides: setup
 
 handouts: setup
 	env -u MPLBACKEND $(BIN)/linkages handouts
+
+# The learners' copy (modules, simulators, datasets, released exercises; no solutions, hidden
+# checks, rubrics or trainer material), a git repository for nbgitpuller: see exercises/HUB.md.
+LEARNER_KIT ?= build/learner-kit
+learner-kit: setup
+	$(AGG) $(BIN)/python -m linkages.grading.distribute $(LEARNER_KIT)
 
 bench: setup
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(AGG) $(BIN)/python $$f || exit 1; done

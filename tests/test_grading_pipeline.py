@@ -287,6 +287,58 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(graded_cohort):
     assert s.loc[("solutions", "m1_calworks", "q1_values"), "score"] == 2
 
 
+# --- the learner kit: what learners get on a hub ------------------------------------------------
+
+def test_learner_kit_has_the_released_exercises_and_no_solution_or_hidden_check(graded_cohort, tmp_path):
+    from linkages.grading.distribute import build_learner_kit, find_leaks, secrets
+
+    c, _, _ = graded_cohort
+    out = tmp_path / "linkages-learner"
+    kit = build_learner_kit(out, c, kit=KIT)
+    assert kit.committed and (out / ".git").is_dir()
+    for folder in ("notebooks", "simulators", "datasets", "src/linkages"):
+        assert (out / folder).is_dir(), folder
+    for a in ALL:  # each released notebook, with the data files it reads
+        assert {p.name for p in (COURSE / "source" / a).iterdir()} <= {p.name for p in (out / "exercises" / a).iterdir()}
+        nb = (out / "exercises" / a / f"{a}.ipynb").read_text(encoding="utf-8")
+        assert "raise NotImplementedError()" in nb and "BEGIN SOLUTION" not in nb and "BEGIN HIDDEN" not in nb
+    for absent in ("exercises/source", "exercises/rubrics", "exercises/authoring", "exercises/nbgrader_config.py",
+                   "exercises/gradebook.db", "exercises/submitted", "exercises/feedback", "curriculum", "tests",
+                   "benchmarks"):
+        assert not (out / absent).exists(), f"{absent} reached the learner kit"
+    # no file of the kit holds a line of a solution, a hidden check, a model answer or a mark scheme
+    everything = "\n".join(p.read_text(encoding="utf-8", errors="ignore") for p in out.rglob("*")
+                           if p.is_file() and ".git" not in p.parts)
+    secret = secrets(c, KIT)
+    assert all(len(lines) >= 5 for lines in secret.values())
+    for a, lines in secret.items():
+        for line in lines:
+            assert line not in everything and json.dumps(line)[1:-1] not in everything, f"{a}: {line}"
+    assert find_leaks(out, c, KIT) == []
+    # a rebuild with nothing changed makes no new commit; the check finds a planted source notebook
+    assert build_learner_kit(out, c, kit=KIT).committed is None
+    shutil.copy2(COURSE / "source" / "m6_financing" / "m6_financing.ipynb", out / "notebooks" / "leak.ipynb")
+    assert any("leak.ipynb" in x for x in find_leaks(out, c, KIT))
+    # nbgitpuller clones it like any repository
+    r = subprocess.run(["git", "clone", "-q", str(out), str(tmp_path / "home")], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0 and (tmp_path / "home" / "exercises" / "m1_calworks" / "m1_calworks.ipynb").exists()
+
+
+def test_learner_kit_refuses_a_folder_it_would_wreck(tmp_path):
+    from linkages.grading.course import GradingError
+    from linkages.grading.distribute import build_learner_kit
+
+    with pytest.raises(GradingError, match="holds the kit itself"):
+        build_learner_kit(KIT, kit=KIT, git=False)
+    with pytest.raises(GradingError, match="build/ or out/"):
+        build_learner_kit(KIT / "notebooks" / "kit", kit=KIT, git=False)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.docx").write_text("x")
+    with pytest.raises(GradingError, match="not a learner kit"):
+        build_learner_kit(tmp_path / "mine", kit=KIT, git=False)
+
+
 # --- plain nbgrader, one after another, gives the same scores ---------------------------------
 
 def test_serial_plain_nbgrader_gives_the_same_scores(tmp_path):

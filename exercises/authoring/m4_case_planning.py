@@ -67,7 +67,7 @@ ASSIGNMENT = Assignment("m4_case_planning", "Coordinated case planning", 4, [
     tests("q1", "clashes", 1, """
         assert isinstance(linked_clashes, int) and linked_clashes >= 0, "linked_clashes should be a whole number."
     """, hidden="""
-        assert linked_clashes == 3
+        assert linked_clashes == 0
     """, about="double-bookings left"),
     text("q2_prompt", """
         ## Question 2 — draft Linh's linked plan (7 points)
@@ -83,13 +83,16 @@ ASSIGNMENT = Assignment("m4_case_planning", "Coordinated case planning", 4, [
            child welfare plan (you may move its day or time);
         4. counts the counseling that both programs accept once, not twice.
 
-        You can start from `link(linh_wtw, linh_cws, required_hours=30)` and move what still
-        clashes: `Activity("job_search", "wtw", 28, "WTW office", "Mon;Tue;Thu;Fri", 9)` is an
-        activity of 28 hours a week over four days from 9:00.
+        Do the week's arranging yourself, as the two workers would at a case conference: start
+        from `link(linh_wtw, linh_cws, required_hours=30, reschedule=False)`, which counts shared
+        activities once but leaves every session where it was, and move what still clashes:
+        `Activity("job_search", "wtw", 28, "WTW office", "Mon;Tue;Thu;Fri", 9)` is an activity
+        of 28 hours a week over four days from 9:00. (Without `reschedule=False`, `link` moves
+        clashing sessions to free slots by itself; a plan made that way is graded the same.)
     """),
     answer("q2", """
         required = calworks.work_hours_required(family("CAST-000004"), ON)
-        linked = link(linh_wtw, linh_cws, required_hours=required)
+        linked = link(linh_wtw, linh_cws, required_hours=required, reschedule=False)
         # job search still clashes with family therapy (Wed) and the parenting class (Fri):
         # move it to the mornings of the four days without counseling
         job = next(a for a in linked.activities if a.activity == "job_search")
@@ -98,7 +101,7 @@ ASSIGNMENT = Assignment("m4_case_planning", "Coordinated case planning", 4, [
                          name="Linh's linked plan")
     """, wrong=[
         # linked, but the clashes left where they were
-        ("linh_plan = link(linh_wtw, linh_cws, required_hours=30)", 5),
+        ("linh_plan = link(linh_wtw, linh_cws, required_hours=30, reschedule=False)", 5),
         # the two plans side by side: no clash fixed, counseling counted twice
         ("linh_plan = linh_wtw + linh_cws", 4),
     ]),
