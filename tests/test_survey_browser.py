@@ -44,6 +44,10 @@ def test_self_assessment_answers_export_and_survive_a_reload(kit_url, recorded_p
     texts = {i.id: i.text for i in catalogue().items}
     page, requests = recorded_page
     _open(page, kit_url)
+    # the County box is never blank: before a choice it reads "Choose a county…"
+    shown = page.locator(".lk-county select").evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
+    assert shown == "Choose a county…" or "Restored the answers" in page.inner_text(".lk-saved")
+    assert page.get_by_label("County", exact=True).count() == 1
     _choose(page, "Tehama", "Workshop A")
     page.wait_for_function("() => document.querySelector('.lk-saved').innerText.includes('Workshop A')",
                            timeout=30_000)
@@ -68,7 +72,7 @@ def test_self_assessment_answers_export_and_survive_a_reload(kit_url, recorded_p
     for item, label in ANSWERS.items():
         assert (texts[item], label) in given
     assert {r["county"] for r in rows} == {"Tehama"}
-    assert len({r["topic area"] for r in rows}) == 12
+    assert len({r["topic area"] for r in rows}) == 12 and len(rows) == len(texts)  # one row per item
     with page.expect_download() as dl:
         page.click(".lk-plan-html")
     html_text = Path(dl.value.path()).read_text(encoding="utf-8")
@@ -84,24 +88,57 @@ def test_self_assessment_answers_export_and_survive_a_reload(kit_url, recorded_p
     page.wait_for_function("() => document.querySelector('.lk-profile img').alt.includes('synthetic survey answer')",
                            timeout=30_000)
 
-    # reload: choose the same county and session, and the answers come back
+    # a plain reload: the page opens on the answers saved last on this machine, and says so
     page.reload(wait_until="commit")
-    page.wait_for_selector(".lk-county select", timeout=180_000)
-    assert _active(page, "team_cochairs") == ""
-    _choose(page, "Tehama", "Workshop A")
-    page.wait_for_function("() => document.querySelector('.lk-saved').innerText.includes('Loaded')",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => (document.querySelector('.lk-saved')||{innerText:''}).innerText.includes('Restored the answers')",
+        timeout=180_000)
+    restored = page.inner_text(".lk-saved")
+    assert "Restored the answers for Tehama, session “Workshop A”, saved at" in restored
     for item, label in ANSWERS.items():
         assert _active(page, item) == label
+    assert "county=Tehama" in page.get_attribute(".lk-saved .lk-bookmark", "href")
+
+    # assistive technology: each answer button is named with its item and says which is chosen
+    names = _button_names(page)
+    chosen = [n for n in names if n.startswith(texts["team_cochairs"] + ", chosen: ")]
+    assert chosen == [texts["team_cochairs"] + ", chosen: In place"], chosen
+    assert texts["team_cochairs"] + ": Planning" in names
+    assert "Compare with peers, chosen: Your answers" in names
+    assert page.locator(".lk-item-team_cochairs button").first.get_attribute("title").startswith(texts["team_cochairs"])
 
     # the bookmark link opens straight on the same answers
-    href = page.get_attribute(".lk-saved .lk-bookmark", "href") if page.locator(".lk-saved .lk-bookmark").count() else None
     page.goto(kit_url + PAGE + "?county=Tehama&session=Workshop%20A", wait_until="commit")
     page.wait_for_function("() => (document.querySelector('.lk-saved')||{innerText:''}).innerText.includes('Loaded')",
                            timeout=180_000)
     for item, label in ANSWERS.items():
         assert _active(page, item) == label
-    assert href is None or "county=Tehama" in href
+    assert "county=Tehama" in page.get_attribute(".lk-saved .lk-bookmark", "href")  # offered after a load too
+
+    # clearing asks first, and the cleared answers can be restored
+    page.click(".lk-clear")
+    page.wait_for_selector(".lk-confirm-text [role=alert]", timeout=30_000)
+    assert "Clear all 4 answers for Tehama / Workshop A?" in page.inner_text(".lk-confirm")
+    assert _active(page, "team_cochairs") == "In place"
+    page.click(".lk-clear-yes")
+    page.wait_for_function("() => document.querySelector('.lk-saved').innerText.includes('Cleared 4 answers')",
+                           timeout=30_000)
+    assert _active(page, "team_cochairs") == ""
+    page.click(".lk-restore")
+    page.wait_for_function("() => document.querySelector('.lk-saved').innerText.includes('Restored the cleared')",
+                           timeout=30_000)
+    for item, label in ANSWERS.items():
+        assert _active(page, item) == label
     assert page_problems(page) == []
     assert requests.outside() == []
     assert (kit_answers_dir / "tehama-workshop-a.json").exists()
+
+
+def _button_names(page) -> list[str]:
+    """The names Chromium gives the page's buttons (its accessibility tree, through CDP)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    return [n.get("name", {}).get("value", "") for n in nodes if n.get("role", {}).get("value") == "button"]

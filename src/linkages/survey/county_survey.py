@@ -37,6 +37,7 @@ __all__ = [
     "county_profile",
     "peers_of",
     "profile_figure",
+    "profile_finding",
     "adoption_figure",
 ]
 
@@ -207,6 +208,47 @@ OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow"
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000"}
 
 
+def profile_finding(labels, own_vals, peer, county: str = "") -> str:
+    """The finding a profile chart states: how many of the practices the county answered (or its
+    survey answer) are in place, against the range and median of the peers' shares with each in
+    place; then the one practice where it is furthest behind or ahead of most peers. With no
+    answered practice, it asks for the practice items to be answered first (no finding)."""
+    who = county or "this county"
+    own = np.asarray(own_vals, dtype=float)
+    peer = np.asarray(peer, dtype=float)
+    answered = np.isfinite(own)
+    if not answered.any():
+        return (f"answer the practice items (marked \u201ccompared with peers\u201d) first to see "
+                f"{who} beside its peers")
+    o, p = own[answered], peer[answered]
+    labs = [lab for lab, keep in zip(labels, answered) if keep]
+    n, n_in = len(o), int((o >= 0.99).sum())
+    total = len(own)
+    if n == total:
+        have = (f"{who} has all {n} practices in place" if n_in == n
+                else f"{who} has {n_in} of {n} practices in place")
+    else:
+        have = f"of the {n} practice{'s' if n != 1 else ''} answered, {who} has {n_in} in place"
+    known = np.isfinite(p)
+    if not known.any():
+        return have + "; there are no peer counties to compare with"
+    lo, hi, med = float(np.min(p[known])), float(np.max(p[known])), float(np.median(p[known]))
+    if n == 1 or np.isclose(lo, hi):
+        peers_part = f"{lo:.0%} of its peers have {'it' if n == 1 else 'each'} in place"
+    else:
+        peers_part = f"its peers have each in place in {lo:.0%}\u2013{hi:.0%} of counties (median {med:.0%})"
+    behind = [(pp, lab) for lab, oo, pp in zip(labs, o, p) if np.isfinite(pp) and oo < 0.99 and pp >= 0.5]
+    ahead = [(pp, lab) for lab, oo, pp in zip(labs, o, p) if np.isfinite(pp) and oo >= 0.99 and pp < 0.5]
+    tail = ""
+    if behind:
+        pp, lab = max(behind)
+        tail = f"; most peers ({pp:.0%}) already have {lab.lower()} in place"
+    elif ahead:
+        pp, lab = min(ahead)
+        tail = f"; ahead of most peers on {lab.lower()} (peers {pp:.0%})"
+    return f"{have}; {peers_part}{tail}"
+
+
 def profile_figure(profile: pd.DataFrame, own: dict[str, float] | None = None, title_county: str = ""):
     """Bars: share of peer counties with each practice in place (synthetic survey); dots: the
     county's own level (0–3 scaled to 0–1), from the survey or from ``own`` answers.
@@ -231,19 +273,14 @@ def profile_figure(profile: pd.DataFrame, own: dict[str, float] | None = None, t
     ax.set_xlim(0, 1.05)
     ax.set_xlabel("Bars: share of peers with it in place · diamonds: level, 0 = not started, 1 = in place",
                   fontsize=9)
-    ahead = [lab for lab, o, p in zip(labels, own_vals, peer) if np.isfinite(o) and o >= 0.99 and p < 0.5]
-    behind = [lab for lab, o, p in zip(labels, own_vals, peer) if np.isfinite(o) and o < 0.34 and p >= 0.3]
-    who = title_county or "this county"
-    if behind:
-        finding = f"{who}'s peers are further along on {behind[0].lower()}"
-    elif ahead:
-        finding = f"{who} is ahead of most peers on {ahead[0].lower()}"
-    else:
-        finding = f"{who} is in step with its peers"
-    fig.suptitle(f"Synthetic survey: {finding}", fontsize=11, x=0.01, ha="left")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
-    fig.tight_layout()
-    alt = (f"Horizontal bar chart from a SYNTHETIC survey. For each of {len(labels)} practices, a bar shows "
+    finding = profile_finding(labels, own_vals, peer, title_county)
+    import textwrap
+
+    title = textwrap.fill(f"Synthetic survey: {finding}", 95)
+    fig.suptitle(title, fontsize=11, x=0.01, ha="left")
+    fig.legend(loc="lower center", ncol=2, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    alt = (f"Horizontal bar chart from a SYNTHETIC survey: {finding}. For each of {len(labels)} practices, a bar shows "
            f"the share of peer counties with the practice in place and a diamond shows "
            f"{title_county or 'the county'}'s level (diamonds: {own_label}). "
            + "; ".join(f"{lab}: peers {p:.0%}, county {('not answered' if not np.isfinite(o) else f'{o:.0%}')}"

@@ -16,7 +16,9 @@ From the answers:
   template's own topic names were not retrieved in full, so the areas are the kit's own — and
   :func:`work_plan_html` / :func:`work_plan_csv` export it with the answers given;
 * :class:`AnswerStore` keeps answers in a JSON file on the server, keyed by county and session
-  name, so a page reload (or another day) finds them again.
+  name, so a page reload (or another day) finds them again; it saves only the items that changed,
+  merged into the file, so two windows on the same county and session do not overwrite each
+  other, and keeps a backup when answers are cleared.
 
 Comparisons with peers use the SYNTHETIC county survey (:mod:`linkages.survey.county_survey`);
 the real county linkages survey results were not found.
@@ -32,9 +34,15 @@ import json
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
+
+try:  # POSIX: an advisory lock per (county, session) file
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: atomic writes only
+    fcntl = None
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -42,6 +50,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 __all__ = [
     "Item", "Catalogue", "catalogue", "SCALE", "validate_answers", "topic_status", "next_steps",
     "practice_levels", "work_plan", "work_plan_csv", "work_plan_html", "AnswerStore", "AnswerError",
+    "CSV_COLUMNS", "Saved",
 ]
 
 
@@ -249,17 +258,27 @@ def work_plan(answers: dict[str, int], county: str = "", start: dt.date | None =
     return rows
 
 
+#: The work-plan CSV's columns: one row per readiness item, its topic area and plan beside it.
+CSV_COLUMNS = ("county", "session", "category", "topic area", "topic status", "months", "item id",
+               "readiness item", "answer", "action step", "lead", "measure")
+
+
 def work_plan_csv(answers: dict[str, int], county: str = "", session: str = "", start: dt.date | None = None) -> str:
-    """The work plan as CSV: one line per topic area, plus one line per answer."""
+    """The work plan as a tidy CSV: one row per readiness item (25), each with its topic area,
+    the topic's status and months, the item's answer and its own action step (the next step while
+    it is not in place), the lead and the topic's measure. No blank columns, no summary rows."""
+    cat = catalogue()
     buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["county", "session", "category", "topic area", "status", "months", "action steps",
-                "lead", "measure", "readiness item", "answer"])
-    for r in work_plan(answers, county, start):
-        w.writerow([county, session, r["category"], r["topic"], r["status"], r["months"],
-                    " | ".join(r["actions"]), r["lead"], r["measure"], "", ""])
-        for text, ans in r["answers"]:
-            w.writerow([county, session, r["category"], r["topic"], "", "", "", "", "", text, ans])
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    plan = {r["topic"]: r for r in work_plan(answers, county, start)}
+    keep = "Keep it in place; review at the quarterly team meeting."
+    for t in cat.topics:
+        r = plan[t.title]
+        for i in (i for i in cat.items if i.topic == t.id):
+            done = answers.get(i.id) == cat.top
+            w.writerow([county, session, r["category"], r["topic"], r["status"], r["months"], i.id, i.text,
+                        cat.label(answers.get(i.id)), keep if done else i.next_step, r["lead"], r["measure"]])
     return buf.getvalue()
 
 
@@ -328,44 +347,181 @@ class AnswerStore:
     """Answers kept as one JSON file per (county, session) in a folder on the server.
 
     The folder is ``$LINKAGES_SELF_ASSESSMENT_DIR`` or ``~/.local/share/linkages/self_assessment``.
-    Writes are atomic (temporary file, then rename), so a reload mid-save never reads half a file.
+
+    * Writes are atomic (temporary file, then rename), so a reload mid-save never reads half a file.
+    * :meth:`update` changes only the items given, merged into what is stored, under a lock: two
+      windows open on the same county and session each keep the answers the other gave.
+    * :meth:`clear` keeps a backup first (``<key>.backup.json``), which :meth:`restore_backup` puts back.
+    * :meth:`latest` finds the most recently saved county and session, so a page opened again on
+      this machine can bring its answers back.
     """
+
+    BACKUP = ".backup"
 
     def __init__(self, folder: str | Path | None = None):
         self.folder = Path(folder) if folder else _default_dir()
 
     def key(self, county: str, session: str = "") -> str:
         slug = _SLUG.sub("-", f"{county} {session}".lower()).strip("-")
-        if not slug:
+        if not slug or not str(county or "").strip():
             raise AnswerError("Choose a county before saving answers.")
         return slug[:120]
 
     def path(self, county: str, session: str = "") -> Path:
         return self.folder / f"{self.key(county, session)}.json"
 
-    def save(self, county: str, session: str, answers: dict, goal: str = "") -> Path:
-        clean = validate_answers(answers)
-        data = Saved(county=county, session=session, answers=clean, goal=goal,
-                     updated=dt.datetime.now().isoformat(timespec="seconds"))
+    def backup_path(self, county: str, session: str = "") -> Path:
+        return self.folder / f"{self.key(county, session)}{self.BACKUP}.json"
+
+    # -- writing -----------------------------------------------------------------------------
+    def _write(self, p: Path, data: Saved) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            p = self.path(county, session)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(data.model_dump_json(indent=2))
             os.replace(tmp, p)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+    @contextmanager
+    def _locked(self, county: str, session: str):
+        """An exclusive lock for one (county, session) across processes (each visitor's page runs
+        in its own kernel), so read-merge-write is never interleaved."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        lock = self.folder / f".{self.key(county, session)}.lock"
+        with open(lock, "a+") as fh:
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    @staticmethod
+    def _now() -> str:
+        return dt.datetime.now().isoformat(timespec="seconds")
+
+    def save(self, county: str, session: str, answers: dict, goal: str = "") -> Path:
+        """Replace everything stored for (county, session) with ``answers`` and ``goal``."""
+        clean = validate_answers(answers)
+        data = Saved(county=county, session=session, answers=clean, goal=goal, updated=self._now())
+        try:
+            with self._locked(county, session):
+                p = self.path(county, session)
+                self._write(p, data)
         except OSError as exc:
             raise AnswerError(f"The answers could not be saved on the server ({exc.strerror or exc}).") from exc
         return p
+
+    def update(self, county: str, session: str = "", set_answers: dict | None = None,
+               unset: Iterable[str] = (), goal: str | None = None) -> Saved:
+        """Change only what is given: the items in ``set_answers`` take those answers, the items in
+        ``unset`` are no longer answered, ``goal`` (when not ``None``) replaces the goal. Everything
+        else stored for (county, session) is kept. Returns what is stored afterwards."""
+        clean = validate_answers(set_answers or {})
+        drop = set(unset) - set(clean)
+        try:
+            with self._locked(county, session):
+                p = self.path(county, session)
+                try:
+                    old = self._read(p) if p.exists() else None
+                except AnswerError:
+                    old = None  # a damaged file is replaced (the page said so when it loaded)
+                merged = dict(old.answers) if old else {}
+                merged.update(clean)
+                for k in drop:
+                    merged.pop(k, None)
+                data = Saved(county=county, session=session, answers=merged,
+                             goal=(old.goal if old else "") if goal is None else goal, updated=self._now())
+                self._write(p, data)
+        except OSError as exc:
+            raise AnswerError(f"The answers could not be saved on the server ({exc.strerror or exc}).") from exc
+        return data
+
+    def clear(self, county: str, session: str = "") -> Saved | None:
+        """Keep a backup of what is stored, then store no answers and no goal. Returns the backup
+        (``None`` when nothing was stored)."""
+        try:
+            with self._locked(county, session):
+                p = self.path(county, session)
+                old = self._read(p) if p.exists() else None
+                if old is not None and (old.answers or old.goal):
+                    self._write(self.backup_path(county, session), old)
+                self._write(p, Saved(county=county, session=session, updated=self._now()))
+        except OSError as exc:
+            raise AnswerError(f"The answers could not be cleared on the server ({exc.strerror or exc}).") from exc
+        return old if old is not None and (old.answers or old.goal) else None
+
+    def backup(self, county: str, session: str = "") -> Saved | None:
+        """The answers kept by the last :meth:`clear` (``None`` if there are none)."""
+        p = self.backup_path(county, session)
+        if not p.exists():
+            return None
+        return self._read(p)
+
+    def restore_backup(self, county: str, session: str = "") -> Saved:
+        """Put the cleared answers back (merged over anything answered since), and drop the backup."""
+        try:
+            with self._locked(county, session):
+                b = self.backup_path(county, session)
+                if not b.exists():
+                    raise AnswerError(f"There are no cleared answers to restore for {county}.")
+                kept = self._read(b)
+                p = self.path(county, session)
+                now = self._read(p) if p.exists() else None
+                merged = dict(kept.answers)
+                if now is not None:
+                    merged.update(now.answers)
+                data = Saved(county=county, session=session, answers=merged,
+                             goal=(now.goal if now is not None and now.goal else kept.goal), updated=self._now())
+                self._write(p, data)
+                b.unlink()
+        except OSError as exc:
+            raise AnswerError(f"The cleared answers could not be restored ({exc.strerror or exc}).") from exc
+        return data
+
+    # -- reading -----------------------------------------------------------------------------
+    def _read(self, p: Path) -> Saved:
+        try:
+            data = Saved(**json.loads(p.read_text(encoding="utf-8")))
+            data.answers = validate_answers(data.answers)
+            return data
+        except (OSError, json.JSONDecodeError, ValidationError, AnswerError, TypeError) as exc:
+            raise AnswerError("The saved answers could not be read (the file is damaged); "
+                              "answering again will replace them.") from exc
 
     def load(self, county: str, session: str = "") -> Saved | None:
         p = self.path(county, session)
         if not p.exists():
             return None
         try:
-            data = Saved(**json.loads(p.read_text(encoding="utf-8")))
-            data.answers = validate_answers(data.answers)
-            return data
-        except (OSError, json.JSONDecodeError, ValidationError, AnswerError) as exc:
+            return self._read(p)
+        except AnswerError as exc:
             raise AnswerError(f"The saved answers for {county} could not be read (the file is damaged); "
                               "answering again will replace them.") from exc
+
+    def latest(self) -> Saved | None:
+        """The most recently saved (county, session) in the folder, or ``None``. Files that cannot
+        be read, backups and temporary files are passed over."""
+        if not self.folder.is_dir():
+            return None
+        found = []
+        for p in self.folder.glob("*.json"):
+            if p.name.startswith(".") or p.name.endswith(f"{self.BACKUP}.json"):
+                continue
+            try:
+                found.append((p.stat().st_mtime_ns, p))
+            except OSError:
+                continue
+        for _, p in sorted(found, reverse=True):
+            try:
+                return self._read(p)
+            except AnswerError:
+                continue
+        return None
