@@ -299,7 +299,7 @@ def test_simulator_widgets_without_a_browser(ex):
     # a good upload (part of the synthetic CWS extract) is matched and counted as in use
     _upload(up, "cws_part.csv", ex.cws.head(300).to_csv(index=False).encode())
     assert "every check passed" in one("lk-upload-msg").value and len(up.value) == 1
-    assert "cws_part.csv used as the CWS extract" in one("lk-extracts").value
+    assert "In use: cws_part.csv as the CWS extract." in one("lk-extracts").value
     one("lk-reset").click()
     assert len(up.value) == 0 and "cws_part.csv" not in one("lk-extracts").value
 

@@ -346,7 +346,7 @@ def build_app(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED):
         return w.VBox([w.HTML(STYLE), w.HTML(
             "<p class='lk-problem'>The synthetic extracts could not be matched on this machine. "
             "Restart the page; if it happens again, tell the trainer.</p>")]).add_class("lk-app")
-    holder = {"state": state, "base": state, "quiet": False}
+    holder = {"state": state, "base": state, "quiet": False, "names": {}}  # names: uploaded file per side
 
     intro = w.HTML(
         "<h2>Find our shared families</h2>"
@@ -467,6 +467,7 @@ def build_app(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED):
             status.value = "<p class='lk-problem'>That view could not be drawn; try another threshold.</p>"
 
     def clear_uploads():
+        holder["names"] = {}
         holder["quiet"] = True
         try:
             for up in uploads.values():
@@ -522,9 +523,11 @@ def build_app(n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED):
                 new_ex = Extracts(welfare, cws, ex.truth, ex.seed, ex.rates, ex.households, ex.variant)
                 has_truth = set(welfare.record_id) <= known and set(cws.record_id) <= known
                 table = threshold_table(res, new_ex, DEFAULT_GRID) if has_truth else None
-                label = "welfare" if side == "welfare" else "CWS"
-                holder["state"] = MatchingState(new_ex, res, table, f"{name} used as the {label} extract.",
-                                                f"{name} as the {label} extract")
+                names = dict(holder["names"], **{side: name})
+                said = " and ".join(f"{names[k]} as the {'welfare' if k == 'welfare' else 'CWS'} extract"
+                                    for k in ("welfare", "cws") if k in names)
+                holder["state"] = MatchingState(new_ex, res, table, f"In use: {said}.", said)
+                holder["names"] = names
                 upload_msg.value = (f"<p class='lk-ok'>{html.escape(chk.message())} Matched against the other extract"
                                     f"{'' if has_truth else ' (no answer key for these records: counts only)'}.</p>")
                 ok = True
