@@ -182,7 +182,7 @@ def trajectories_figure(comparison, column: str = "sanctioned"):
                                         (comparison.scenario_monthly, comparison.scenario.name, SCEN_COLOUR, "-")):
         mean, lo, hi = interval_bands(_stack(frames, column), comparison.interval)
         ax.fill_between(months, lo, hi, color=colour, alpha=0.25, linewidth=0)
-        ax.plot(months, mean, style, color=colour, linewidth=2, label=f"{name} (mean; band: {band})")
+        ax.plot(months, mean, style, color=colour, linewidth=2, label=f"{name} (mean)")
         ends[name] = mean[-1]
     b, s = ends[comparison.baseline.name], ends[comparison.scenario.name]
     rel = (s - b) / b if b else float("nan")
@@ -190,9 +190,10 @@ def trajectories_figure(comparison, column: str = "sanctioned"):
     name = _cap(comparison.scenario.name)
     title = (f"{name}: {abs(rel) * 100:.0f}% {word} {label} by the last month"
              if rel == rel and abs(rel) >= 0.005 else f"{name}: {label} by the last month about the same as the baseline")
-    ax.set_title(textwrap.fill(title, 80), fontsize=10)
+    ax.set_title(textwrap.fill(title, 70), fontsize=10)
     ax.set_ylabel(label)
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=8, frameon=False, title=textwrap.fill(f"bands: {band}", 60), title_fontsize=7.5,
+              alignment="left")
     ax.grid(axis="y", color="0.9")
     fig.autofmt_xdate()
     fig.tight_layout()
@@ -236,7 +237,7 @@ def _outcome_rows(comparison, keys: Sequence[str]):
     title = f"{_cap(comparison.scenario.name)}: {better_n} of {rated} rated measures {verb} {agree}"
     band = interval_label(comparison.interval, runs)
     xlabel = ("scenario minus baseline (percentage points for shares, % of the baseline for the rest)\n"
-              f"dot: mean of {runs} paired runs; line: {band}")
+              + textwrap.fill(f"dot: mean of {runs} paired runs; line: {band}", 90))
     parts = [f"{r['label']}: {r['v']:+.1f} ({r['lo']:+.1f} to {r['hi']:+.1f})" for r in rows]
     alt = (f"Dot-and-whisker chart of the scenario minus the baseline, {runs} paired runs: each dot is the mean "
            f"difference, each line the {band}. {title}. Green means better {agree}, vermillion worse {agree}, grey "

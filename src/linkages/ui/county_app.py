@@ -1076,12 +1076,12 @@ def build_app(model: WhatIf | None = None):
             status.value = ""
             S["timings"].append(time.perf_counter() - t0)
             steps = [lambda: draw_outcomes(v), lambda: draw_costs(v)]
-            steps += list(model.shortcut_steps(chosen))
             steps += list(model.attribution_steps(chosen, levers))
             steps.append(lambda: draw_attribution(v))
             if model.sensitivity(chosen, levers) is not None:
                 steps.append(lambda: draw_tornado(v, export=False))
             steps.append(lambda: S["version"] == v and refresh_export())  # the downloads, once per update
+            steps += list(model.shortcut_steps(chosen))  # once per caseload: the next updates step fewer households
             steps.append(lambda: (setattr(busy, "value", ""), X.release_memory()))
             busy.value = "Drawing the figures…"
             later.start(steps)
