@@ -43,7 +43,9 @@ from linkages.ui import export as X
 __all__ = ["app", "build_app", "WhatIf", "Chosen", "SizeError", "StrengthError", "parse_size", "parse_strength",
            "replicates_for", "numbers_table", "cost_table", "summary_sentences", "cost_figure",
            "assumptions_table", "statewide", "caseload_for", "default_size", "areas", "MONTHS", "SEED",
-           "MIN_SIZE", "MAX_SIZE", "STATEWIDE", "ATTRIBUTION_MEASURES", "sensitivity_parameters"]
+           "MIN_SIZE", "MAX_SIZE", "STATEWIDE", "ATTRIBUTION_MEASURES", "sensitivity_parameters", "INTERVAL",
+           "value_columns", "federal_standards", "accessible_names", "accessible_names_js", "DOWNLOADS_PENDING",
+           "EXTRA_MEASURES"]
 
 log = logging.getLogger(__name__)
 
