@@ -217,11 +217,20 @@ def load_checked(name_or_path: str | Path = "cast", sums: str | Path | None = No
         if hashlib.sha256(raw).hexdigest() != expected[rel[t]]:
             return load(name_or_path)
         data[t] = raw
-    frames = {}
-    for t, raw in data.items():
-        df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-        frames[t] = _convert(df, t, _display(paths[t]))[list(DTYPES[t])].astype(DTYPES[t])
-    return Population(**frames)
+    return Population(**{t: _read_trusted(raw, t) for t, raw in data.items()})
+
+
+def _read_trusted(raw: bytes, table: str) -> pd.DataFrame:
+    """A CSV that :func:`save` wrote (its checksum says so), read straight into the table's types:
+    the parser types the numbers, ``true``/``false`` and the dates itself (no text pass)."""
+    types = DTYPES[table]
+    dates = [c for c, d in types.items() if d.startswith("datetime")]
+    read_as = {c: ("bool" if d == "bool" else d) for c, d in types.items() if not d.startswith("datetime")}
+    df = pd.read_csv(io.BytesIO(raw), dtype=read_as, keep_default_na=False, na_values=[""], encoding="utf-8",
+                     true_values=["true"], false_values=["false"])
+    for c in dates:
+        df[c] = pd.to_datetime(df[c], format=DATE_FORMAT)
+    return df[list(types)].astype(types)
 
 
 # --- writing ----------------------------------------------------------------------------------
