@@ -135,8 +135,9 @@ def months_in_care(periods: Iterable[tuple[Any, Any | None]], on: Any,
                    entered_foster_care: Any | None = None) -> float:
     """Months in foster care within the ASFA look-back window ending on ``on``.
 
-    ``periods`` are ``(start, end)`` pairs of time in care (``end`` None = still in care),
-    excluding trial home visits and runaway episodes. Time before ``entered_foster_care`` (the
+    ``periods`` are ``(start, end)`` pairs of time in care (``end`` None = still in care); every
+    period given counts (whether trial home visits or runaway episodes should be left out is not
+    in the domain brief: UNVERIFIED, so the caller decides). Time before ``entered_foster_care`` (the
     ASFA clock's start) does not count. Months are days / (365.25 / 12).
     """
     day = as_date(on)

@@ -64,6 +64,9 @@ SENSITIVITY_BUDGET = 20_000
 #: Intervals over the paired runs: the lowest and highest run (see linkages.outcomes.interval_label).
 INTERVAL = "range"
 SCENARIO_NAME = "this scenario"
+#: What the sensitivity leaves alone, said wherever it is shown.
+NOT_VARIED = ("The synthetic population's make-up is not varied; for the linked case plan and family-reunification "
+              "aid the strength is the effect, so move their strengths instead.")
 BASELINE_NAME = "baseline (no practices)"
 
 ATTRIBUTION_MEASURES = ("foster_care_months", "removals_in_home", "permanency_12", "reentry_12",
@@ -1037,7 +1040,7 @@ def build_app(model: WhatIf | None = None):
         sens_msg.value = (f"<p>{sens['parameter'].nunique()} assumptions, each halved and doubled, baseline and "
                           f"scenario on {n} paired run{'s' if n != 1 else ''}. Bars much shorter than the run-to-run "
                           f"noise of the central difference (±{_fmt(2 * float(sens.loc[sens['measure'] == m, 'central_se'].iloc[0]), 1) if n > 1 else 'n/a'}) "
-                          "say little.</p>")
+                          f"say little. {NOT_VARIED}</p>")
         if export:
             refresh_export()
 
@@ -1071,7 +1074,7 @@ def build_app(model: WhatIf | None = None):
                 runs = sum(2 if n.startswith("levers.") else 4 for n in names) * model.sensitivity_replicates(chosen)
                 secs = max(1, round(runs * chosen.n / 120_000))
                 sens_msg.value = (f"<p>Halves and doubles {len(names)} assumptions on this caseload: about {secs} s "
-                                  "on an idle machine. The page stays usable meanwhile.</p>")
+                                  f"on an idle machine. The page stays usable meanwhile. {NOT_VARIED}</p>")
             # the downloads (figures and summary embedded) are made once, after the figures: only a
             # short line now, so the first message of an update is the numbers
             downloads.value = DOWNLOADS_PENDING
