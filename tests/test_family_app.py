@@ -250,6 +250,7 @@ def test_toggle_buttons_say_their_group_and_choice():
         assert toggle.description == group  # the visible label
         assert f'.{cls} .widget-toggle-button::before {{content: "" / "{group}: "}}' in F.STYLE
         assert f".{cls} .widget-toggle-button.mod-active::before" in F.STYLE
+    assert '"\\2713\\00a0"' in F.STYLE and "\x00" not in F.STYLE  # a tick and a space, as CSS escapes
     week_text = _find(page, "lk-week-text")
     assert "Moved so nothing clashes" not in week_text.value  # the separate plans are shown first
     assert "Double-booked: Wednesday 17:00" in week_text.value and "The week in words" in week_text.value

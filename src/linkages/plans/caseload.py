@@ -6,11 +6,10 @@ the case plan alone, both side by side ("sep") and the linked plan: activity hou
 (trips) and double-bookings. The simulation reads these; the tests hold every number to the
 per-household :class:`~linkages.plans.core.Plan` methods.
 
-The linked plan's sessions that still clash are moved by :func:`linkages.plans.core.link` (step 3,
-the week the two workers agree). That step is a short search per household, so it runs only for
-the households that need it — both plans, and a double-booking left once shared activities are
-counted once — and once per distinct household plan (replicate copies of one household share it);
-every other household's linked numbers are the vectorised ones, which a move would not change.
+The linked plan's sessions that still clash are moved as :func:`linkages.plans.core.link` moves
+them (step 3, the week the two workers agree: :func:`linkages.plans.week.agree`, the same code,
+run here for all the households that need it at once — both plans, and a double-booking left once
+shared activities are counted once; no other household has anything to move).
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .core import (DAYS, Activity, Plan, PlanError, _DEFAULT_DATE, _week_counts, link, linked_reduction,
-                   paid_work_activities)
+from .core import DAYS, PlanError, _DEFAULT_DATE, _norm, fixed_activities, linked_reduction, paid_work_activities
+from .week import agree
 
 __all__ = ["caseload_metrics", "METRIC_COLUMNS"]
 
@@ -112,7 +111,7 @@ def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
     wtw_hours = np.bincount(hh[is_w], weights=hours[is_w], minlength=n)
     acc_c = ~is_w & acc_w
     credit = np.bincount(hh[acc_c], weights=hours[acc_c], minlength=n)
-    name_code, _ = pd.factorize(names)
+    name_code, name_uniq = pd.factorize(names)
     key = hh.astype(np.int64) * (int(name_code.max(initial=0)) + 1) + name_code
     acc_keys, acc_inv = np.unique(key[acc_c], return_inverse=True)
     acc_hours = np.bincount(acc_inv, weights=hours[acc_c], minlength=acc_keys.size)
@@ -161,12 +160,33 @@ def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
     l_pd, l_db = metrics(pos_lnk, s_end_lnk)
 
     cws_hours = np.bincount(hh[~is_w], weights=hours[~is_w], minlength=n)
-    # --- step 3 of linking: the households whose linked plan still clashes ---------------------
+    # --- step 3 of linking: the households whose linked plan still clashes --------------------
     todo = (wtw_hours > 0) & (cws_hours > 0) & (l_db > 0)
     if todo.any():
         l_pd, l_db = l_pd.copy(), l_db.copy()
-        for h, (pd_, db_) in _rescheduled(acts, hh, todo, req, on).items():
-            l_pd[h], l_db[h] = pd_, db_
+        fixed = fixed_activities(on)
+        movable_row = np.array([_norm(x) not in fixed for x in name_uniq], dtype=bool)[name_code]
+        lk = pos_lnk & todo[s_hh]
+        # sessions in the order of the linked plan's Plan.sessions(): by day, start, end; ties:
+        # case-plan activities first, then welfare-to-work, each in table order (as link() lists them)
+        sel = np.flatnonzero(lk)
+        sel = sel[np.lexsort((a_idx[sel], s_w[sel], s_end_lnk[sel], s_start[sel], d_idx[sel], s_hh[sel]))]
+        hcode = np.searchsorted(np.flatnonzero(todo), s_hh[sel])
+        sb = np.flatnonzero(pos_sep & todo[s_hh])  # the separate plans' sessions bound the week
+        sb = sb[np.argsort(s_hh[sb], kind="stable")]
+        hb = np.searchsorted(np.flatnonzero(todo), s_hh[sb])
+        k = int(todo.sum())
+        cut = np.flatnonzero(np.r_[True, hb[1:] != hb[:-1]])  # every household has sessions
+        lo = np.minimum.reduceat(s_start[sb], cut)
+        hi = np.maximum.reduceat(s_end_sep[sb], cut)
+        used = np.zeros((k, 7), dtype=bool)
+        used[hb, d_idx[sb]] = True
+        day2, st2, en2, _ = agree(hcode, a_idx[sel], d_idx[sel], s_start[sel], s_end_lnk[sel], s_place[sel], s_w[sel],
+                                  movable_row[a_idx[sel]], lo, hi, used)
+        hh_sel = s_hh[sel]
+        pd2 = _place_days(hh_sel, day2, s_place[sel], n, len(places))
+        db2 = _overlap_pairs(hh_sel.astype(np.int64) * 7 + day2, st2, en2, hh_sel, n)
+        l_pd[todo], l_db[todo] = pd2[todo], db2[todo]
     return pd.DataFrame(
         {"wtw_hours": wtw_hours, "cws_hours": cws_hours, "credit_hours": credit, "linked_cut_hours": linked_cut,
          "wtw_place_days": w_pd, "cws_place_days": c_pd, "sep_place_days": s_pd, "linked_place_days": l_pd,
@@ -174,33 +194,3 @@ def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
         index=pd.Index(ids, name="household_id"),
     )
 
-
-def _rescheduled(acts: pd.DataFrame, hh: np.ndarray, todo: np.ndarray, req, on) -> dict[int, tuple[int, int]]:
-    """Place-days and double-bookings of the linked plan (:func:`~linkages.plans.core.link`, moves
-    included) of each household ``h`` with ``todo[h]``; a household plan seen before is not
-    searched again."""
-    rows = np.flatnonzero(todo[hh])
-    order = rows[np.argsort(hh[rows], kind="stable")]  # by household, frame order within each
-    owner = hh[order]
-    cut = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-    cols = ["plan", "activity", "hours_per_week", "place", "days", "start_hour", "accepted_by"]
-    records = list(acts[cols].iloc[order].itertuples(index=False, name=None))
-    memo: dict = {}
-    out: dict[int, tuple[int, int]] = {}
-    for a, b in zip(cut, np.r_[cut[1:], order.size]):
-        h = int(owner[a])
-        r = None if req is None else float(np.broadcast_to(req, todo.shape)[h])
-        key = (tuple(records[a:b]), r)
-        if key not in memo:
-            try:
-                made = [Activity(x[1], x[0], x[2], x[3], x[4], x[5], x[6]) for x in records[a:b]]
-            except PlanError:  # a row no week can hold (past midnight): keep the vectorised numbers
-                memo[key] = None
-            else:
-                wtw = Plan(tuple(x for x in made if x.plan == "wtw"))
-                cws = Plan(tuple(x for x in made if x.plan == "cws"))
-                # what link() does, counted without building the plan (the tests hold them equal)
-                memo[key] = _week_counts(link(wtw, cws, r, on, reschedule=False), wtw + cws, on)
-        if memo[key] is not None:
-            out[h] = memo[key]
-    return out

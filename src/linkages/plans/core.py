@@ -38,7 +38,6 @@ Activities are shown by their display names (:func:`display_name`, from ``activi
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -518,132 +517,49 @@ def reschedule(plan: Plan, bounds: Plan | None = None, on: Any = _DEFAULT_DATE) 
 
 
 def _reschedule(plan: Plan, bounds: Plan, on: Any) -> Plan:
-    week = _agree_week(plan, bounds, on)
-    if week is None:
+    """Step 3 of linking (:func:`linkages.plans.week.agree`, the code the caseload version runs
+    too), within the days and hours ``bounds`` uses; the moves are recorded on the activities."""
+    import numpy as np
+
+    from .week import agree
+
+    frame = bounds.sessions()
+    if not frame:
         return plan
-    recs, home, why = week
     acts = plan.activities
-    moves: dict[int, list[Move]] = {}
-    for k, r in enumerate(recs):
-        if (r[1], r[2]) != home[k]:
-            a = acts[r[0]]
-            moves.setdefault(r[0], []).append(Move(a.activity, a.plan, DAYS[home[k][0]], home[k][1], DAYS[r[1]], r[2],
-                                                   tuple(why.get(k, ()))))
-    if not moves:
+    # the sessions in the order of Plan.sessions(): by day, start and end, ties by activity
+    recs = sorted(((i, DAYS.index(x.day), x.start, x.end) for i, a in enumerate(acts) for x in a.sessions()),
+                  key=lambda r: (r[1], r[2], r[3]))
+    if len(recs) < 2:
         return plan
+    places = {p: k for k, p in enumerate(dict.fromkeys(a.place for a in acts))}
+    fixed = fixed_activities(on)
+    ai = np.array([r[0] for r in recs])
+    mask = np.zeros((1, 7), dtype=bool)
+    mask[0, sorted({DAYS.index(x.day) for x in frame})] = True
+    day, start, end, moved, partners = agree(
+        np.zeros(len(recs), dtype=np.int64), ai, [r[1] for r in recs], [r[2] for r in recs], [r[3] for r in recs],
+        [places[acts[i].place] for i in ai], [acts[i].plan == "wtw" for i in ai],
+        [_norm(acts[i].activity) not in fixed for i in ai], [min(x.start for x in frame)], [max(x.end for x in frame)],
+        mask, partners=True)
+    if not moved.any():
+        return plan
+    moves: dict[int, list[Move]] = {}
+    for k, others in zip(np.flatnonzero(moved), partners):
+        a = acts[ai[k]]
+        moves.setdefault(int(ai[k]), []).append(Move(
+            a.activity, a.plan, DAYS[recs[k][1]], recs[k][2], DAYS[int(day[k])], float(start[k]),
+            tuple(acts[ai[o]].activity for o in others)))
     out = tuple(replace(a, moves=tuple(moves[i])) if i in moves else a for i, a in enumerate(acts))
     return Plan(out, name=plan.name)
 
 
-def _week_counts(plan: Plan, bounds: Plan, on: Any) -> tuple[int, int]:
-    """(place-days, double-bookings) of ``_reschedule(plan, bounds, on)``, without building it."""
-    week = _agree_week(plan, bounds, on)
-    if week is None:
-        return plan.place_days(), len(plan.double_bookings())
-    recs = week[0]
-    by_day: dict[int, list] = {}
-    for r in recs:
-        by_day.setdefault(r[1], []).append(r)
-    dbl = sum(1 for ss in by_day.values() for x, a in enumerate(ss) for b in ss[x + 1:] if a[2] < b[3] and b[2] < a[3])
-    return len({(r[1], r[4]) for r in recs}), dbl
-
-
-def _agree_week(plan: Plan, bounds: Plan, on: Any):
-    """Step 3 of linking on plain records: ``(recs, home, why)`` — each session's final
-    ``[activity index, day index, start, end, place]``, where it was, and what it clashed with
-    (by session) — or ``None`` when ``bounds`` has no session."""
-    frame = bounds.sessions()
-    if not frame:
-        return None
-    lo, hi = min(x.start for x in frame), max(x.end for x in frame)
-    days = sorted({DAYS.index(x.day) for x in frame})
-    fixed = fixed_activities(on)
-    acts = plan.activities
-    # one record per session, in the order of Plan.sessions(): [activity, day, start, end, place]
-    recs = [[i, DAYS.index(x.day), x.start, x.end, a.place] for i, a in enumerate(acts) for x in a.sessions()]
-    recs.sort(key=lambda r: (r[1], r[2], r[3]))  # stable: ties keep the activity order
-    home = [(r[1], r[2]) for r in recs]  # where each session was
-    movable = [_norm(a.activity) not in fixed for a in acts]
-    wtw_first = [a.plan != "wtw" for a in acts]
-    why: dict[int, list[str]] = {}
-    stuck: set = set()
-    while True:
-        by_day: dict[int, list[int]] = {}
-        for o, r in enumerate(recs):
-            by_day.setdefault(r[1], []).append(o)
-        pairs = sorted((i, j) for ss in by_day.values() for x, i in enumerate(ss) for j in ss[x + 1:]
-                       if recs[i][2] < recs[j][3] and recs[j][2] < recs[i][3])
-        moved = None
-        for i, j in pairs:
-            if (i, j) in stuck:
-                continue
-            # welfare-to-work first, then the shorter session; a fixed session never moves
-            for k in sorted((k for k in (i, j) if movable[recs[k][0]]),
-                            key=lambda k: (wtw_first[recs[k][0]], recs[k][3] - recs[k][2], k)):
-                slot = _free_slot(k, recs, lo, hi, days)
-                if slot is not None:
-                    moved = k, slot
-                    break
-            if moved:
-                break
-            stuck.add((i, j))
-        if moved is None:
-            break
-        k, (d, t) = moved
-        r = recs[k]
-        why.setdefault(k, []).extend(acts[recs[o][0]].activity for o in by_day[r[1]]
-                                     if o != k and recs[o][2] < r[3] and r[2] < recs[o][3])
-        r[1], r[2], r[3] = d, t, t + (r[3] - r[2])
-    return recs, home, why
-
-
-#: Calendar convention: appointments are set on the quarter hour.
-_QUARTERS_PER_HOUR = 4
-
-
-def _floor_q(x: float) -> float:
-    return math.floor(x * _QUARTERS_PER_HOUR + 1e-9) / _QUARTERS_PER_HOUR
-
-
-def _ceil_q(x: float) -> float:
-    return math.ceil(x * _QUARTERS_PER_HOUR - 1e-9) / _QUARTERS_PER_HOUR
-
-
-def _free_slot(k: int, recs: list, lo: float, hi: float, days: list) -> tuple[int, float] | None:
-    """Where session ``k`` can go: a (day, start) free of every other session, within
-    ``[lo, hi]`` and ``days``, on a day its activity does not already meet, adding no trip; the
-    same day first (nearest start), then the nearest day (earlier first). ``None`` if nowhere."""
-    i, d0, s0, e0, place = recs[k]
-    dur = e0 - s0
-    day_of: dict[int, list] = {}
-    own_days = set()
-    for o, r in enumerate(recs):
-        if o != k:
-            day_of.setdefault(r[1], []).append(r)
-            if r[0] == i:
-                own_days.add(r[1])
-    here_place = any(r[4] == place for r in day_of.get(d0, ()))
-    for d in sorted(days, key=lambda x: (x != d0, abs(x - d0), x)):
-        if d != d0 and d in own_days:
-            continue  # one session a day per activity
-        others = day_of.get(d, ())
-        if d != d0 and here_place and not any(r[4] == place for r in others):
-            continue  # a new trip to this place on d, and none saved on d0
-        # a slot starts at the first hour the plans use, where it was, right after another
-        # session or so as to end right before one (on the quarter hour)
-        starts = {lo, s0, _floor_q(hi - dur)} | {_ceil_q(r[3]) for r in others} | {_floor_q(r[2] - dur) for r in others}
-        ok = [t for t in starts if lo <= t and t + dur <= hi and 0 <= t and t + dur <= 24
-              and not any(t < r[3] and r[2] < t + dur for r in others)]
-        if ok:
-            return d, min(ok, key=lambda t: (abs(t - s0), t))
-    return None
-
-
 def compare_plans(wtw: Plan, cws: Plan, required_hours: float | None = None,
-                  minutes_per_place: float | None = None) -> pd.DataFrame:
-    """Separate plans vs the linked plan, side by side (one row each)."""
+                  minutes_per_place: float | None = None, *, reschedule: bool = True) -> pd.DataFrame:
+    """Separate plans vs the linked plan, side by side (one row each); ``reschedule`` as in
+    :func:`link`."""
     sep = wtw + cws
-    lnk = link(wtw, cws, required_hours)
+    lnk = link(wtw, cws, required_hours, reschedule=reschedule)
     return pd.DataFrame([sep.summary(minutes_per_place), lnk.summary(minutes_per_place)],
                         index=pd.Index(["separate plans", "linked plan"], name="plan"))
 

@@ -762,11 +762,11 @@ STYLE = """<style>
 /* toggle buttons: the chosen one carries a tick (not colour alone), and each button tells a
    screen reader its group and whether it is chosen (the text after the slash is what is read) */
 .lk-fam .lk-source .widget-toggle-button::before {content: "" / "Family: "}
-.lk-fam .lk-source .widget-toggle-button.mod-active::before {content: "\2713\00a0" / "Family, chosen: "}
+.lk-fam .lk-source .widget-toggle-button.mod-active::before {content: "\\2713\\00a0" / "Family, chosen: "}
 .lk-fam .lk-adults .widget-toggle-button::before {content: "" / "Adults: "}
-.lk-fam .lk-adults .widget-toggle-button.mod-active::before {content: "\2713\00a0" / "Adults, chosen: "}
+.lk-fam .lk-adults .widget-toggle-button.mod-active::before {content: "\\2713\\00a0" / "Adults, chosen: "}
 .lk-fam .lk-mode .widget-toggle-button::before {content: "" / "Show the week as: "}
-.lk-fam .lk-mode .widget-toggle-button.mod-active::before {content: "\2713\00a0" / "Week shown as: "}
+.lk-fam .lk-mode .widget-toggle-button.mod-active::before {content: "\\2713\\00a0" / "Week shown as: "}
 </style>"""
 
 
