@@ -40,6 +40,7 @@ LABEL_SIZES = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5)
 PLACE_SIZE_STEP = 1.0  # the place line is set this much smaller than the name
 LINE_SPACING = 1.2  # matplotlib's default line height, in ems
 PAD_PT = 2.0  # inner margin of a block label, points
+GAP_PT = 2.0  # between the name and the place, points
 
 
 def _kind(accepted_by, plan: str) -> str:
@@ -123,7 +124,7 @@ def block_label(name: str, place: str, width_pt: float, height_pt: float):
         used = len(lines) * size * LINE_SPACING
         psize = max(size - PLACE_SIZE_STEP, LABEL_SIZES[-1])
         plines = wrap_words(place, w, psize) if place else None
-        if plines is None or used + len(plines) * psize * LINE_SPACING > h:
+        if plines is None or used + GAP_PT + len(plines) * psize * LINE_SPACING > h:
             plines = []
         return lines, size, plines, psize
     return None
@@ -214,7 +215,8 @@ def _draw(ax, plan: Plan, title: str, hours_range: tuple[float, float], days: Se
             t.set_clip_path(rect)
             if plines:
                 t = ax.annotate("\n".join(plines), (x + width / 2, s.start),
-                                xytext=(0, -PAD_PT - len(lines) * size * LINE_SPACING), textcoords="offset points",
+                                xytext=(0, -PAD_PT - GAP_PT - len(lines) * size * LINE_SPACING),
+                                textcoords="offset points",
                                 ha="center", va="top", fontsize=psize, color=colour, bbox=back,
                                 annotation_clip=False)
                 t.set_clip_path(rect)
