@@ -87,31 +87,12 @@ class FamilyInput:
 
 @lru_cache(maxsize=1)
 def _cast():
-    """The teaching cast (households, members, activities).
+    """The teaching cast (households, members, activities), through the checked loader: files
+    that match ``datasets/SHA256SUMS`` are read at once, anything else is validated first (a bad
+    file gets its one-sentence :class:`linkages.families.DatasetError`)."""
+    from linkages.families import load_checked
 
-    Read straight from ``datasets/cast`` (the files ``make data`` writes and the families tests
-    check), which spares the page the validating loader's start-up; the loader is the fallback."""
-    from types import SimpleNamespace
-
-    import linkages
-
-    folder = Path(linkages.__file__).resolve().parents[2] / "datasets" / "cast"
-    try:
-        text = {"household_id": str, "county": str, "children_ages": str, "work_status": str, "cw_component": str,
-                "vignette": str}
-        hh = pd.read_csv(folder / "households.csv", parse_dates=["cw_start_date", "removal_date"], dtype=text)
-        members = pd.read_csv(folder / "members.csv", dtype=str, usecols=["household_id", "role", "first_name", "sex"])
-        acts = pd.read_csv(folder / "activities.csv", dtype={"household_id": str, "plan": str, "activity": str,
-                                                             "place": str, "days": str, "accepted_by": str})
-        from linkages.simulate.caseload import REQUIRED_COLUMNS
-
-        if [c for c in REQUIRED_COLUMNS + ["vignette"] if c not in hh.columns] or hh["in_calworks"].dtype != bool:
-            raise ValueError("unexpected cast file")
-        return SimpleNamespace(households=hh, members=members, activities=acts)
-    except Exception:  # noqa: BLE001 - an installed kit without datasets/: the loader knows where
-        from linkages.families import load
-
-        return load("cast")
+    return load_checked("cast")
 
 
 @lru_cache(maxsize=1)
