@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pandera.errors import SchemaError, SchemaErrors
 
 from .generate import Population
 from .schema import DTYPES, TABLES, DatasetError, coherence_problem, explain_error, row_label, schemas
@@ -75,6 +74,8 @@ def _convert(df: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
 
 
 def _validate_table(df: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
+    from pandera.errors import SchemaError, SchemaErrors
+
     try:
         out = schemas()[table].validate(df, lazy=True)
     except (SchemaErrors, SchemaError) as exc:

@@ -10,8 +10,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaError, SchemaErrors
 
 from ..household import MAX_CHILD_AGE, WORK_STATUSES
 from ..params import param, value
@@ -53,7 +51,12 @@ class DatasetError(ValueError):
 
 @lru_cache(maxsize=1)
 def schemas() -> dict[str, pa.DataFrameSchema]:
-    """The pandera schema of each table (types, allowed values, ranges)."""
+    """The pandera schema of each table (types, allowed values, ranges).
+
+    pandera is imported here, not with the module: a simulator reading vouched files
+    (:func:`linkages.families.io.load_checked`) never needs it, and saves its import."""
+    import pandera.pandas as pa
+
     C, K = pa.Column, pa.Check
     counties = list(value("calworks.counties", DEFAULT_AS_OF))
     longest_limit = max(int(v.value) for v in param("calworks.time_limit.adult_months").history())
@@ -159,6 +162,8 @@ def explain_error(exc: BaseException, file: str = "the file") -> str:
     """One sentence for a person, from a :class:`DatasetError`, a pandera error or a reading error."""
     if isinstance(exc, DatasetError):
         return str(exc)
+    from pandera.errors import SchemaError, SchemaErrors
+
     errors = exc.schema_errors if isinstance(exc, SchemaErrors) else [exc] if isinstance(exc, SchemaError) else None
     if errors is None:
         return f"{file} could not be read ({type(exc).__name__}: {exc})."
