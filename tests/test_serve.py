@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+import yaml
 
 from browser_support import ROOT, answers, serve_command, wait_for_kernels_gone
 from linkages.ui import gallery
@@ -79,6 +80,46 @@ def test_gallery_lists_only_landed_simulators(tmp_path):
     for s in gallery.available():
         assert f'href="{s.notebook}"' in html and escape(s.title) in html
     assert all(s.purpose and s.modules for s in reg)
+
+
+def _readme_simulators() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    demo = text[text.index("## The demo"):]
+    demo = demo[:demo.index("\n## ", 5)]
+    return [m.group(1).strip() for m in re.finditer(r"^\| ([^|]+?) \|", demo, re.M)
+            if m.group(1).strip() not in ("simulator",) and not m.group(1).startswith("---")]
+
+
+def test_gallery_titles_are_the_readme_titles():
+    readme = _readme_simulators()
+    assert len(readme) >= 5, readme
+    assert sorted(s.title for s in gallery.available()) == sorted(readme)
+
+
+def test_gallery_names_each_module_by_its_title_and_where_it_opens():
+    known = gallery.modules()
+    assert known[1].title == "CalWORKs in brief" and known[1].notebook == "notebooks/01_calworks_in_brief.ipynb"
+    for s in gallery.registry():
+        for n in s.modules:
+            assert n in known, f"{s.notebook}: module {n} is not in curriculum/module_map.yaml"
+            assert (ROOT / known[n].notebook).exists(), known[n].notebook
+    # each module's simulator (module map) lists that module in the gallery
+    listed = {s.notebook: set(s.modules) for s in gallery.registry()}
+    for m in yaml.safe_load((ROOT / "curriculum" / "module_map.yaml").read_text())["modules"]:
+        if m.get("simulator"):
+            assert m["number"] in listed[m["simulator"]], (m["number"], m["simulator"])
+    html = gallery.gallery_html(gallery.available())
+    item = html[html.index('href="rules_explorer.ipynb"'):]
+    item = item[:item.index("</li>")]
+    for n in (0, 1, 2):
+        assert escape(f"Module {n} · {known[n].title}") in item
+        assert f'title="{known[n].notebook}"' in item
+    assert "open in JupyterLab (make lab)" in item
+    # Voila serves only simulators/: no link into notebooks/ (it could not open)
+    assert not re.search(r'href="[^"]*notebooks/', html)
+    # without the curriculum folder the numbers still show
+    bare = gallery.gallery_html(gallery.available(), known={})
+    assert "Used in Module 0; Module 1; Module 2 — " in re.sub(r"<[^>]+>", "", bare)
 
 
 def test_every_simulator_is_in_the_gallery():

@@ -1,7 +1,10 @@
 """The landing page (``simulators/index.ipynb``): every simulator, its purpose and a link.
 
 The list is ``gallery.yaml`` beside this file; an entry is shown only when its notebook exists
-in ``simulators/``, so a simulator can be registered before it lands.
+in ``simulators/``, so a simulator can be registered before it lands. Each entry names the
+learner modules that use it, with their titles from ``curriculum/module_map.yaml``. The modules
+are not links: the gallery is served by Voilà, which serves only ``simulators/``, so a link to
+``notebooks/`` could not open; the entry says where they open instead (JupyterLab, ``make lab``).
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import yaml
 
 from .common import STYLE, esc
 
-__all__ = ["Simulator", "registry", "available", "gallery_html", "app"]
+__all__ = ["Simulator", "Module", "registry", "available", "modules", "gallery_html", "app"]
 
 REGISTRY = Path(__file__).with_name("gallery.yaml")
+#: Where the modules open (the gallery itself is served by Voilà, which serves only simulators/).
+OPEN_MODULES = "open in JupyterLab (make lab)"
 
 
 @dataclass(frozen=True)
@@ -41,18 +46,51 @@ def available(root: Path | None = None, path: Path = REGISTRY) -> list[Simulator
     return [s for s in registry(path) if (folder / s.notebook).exists()]
 
 
-def _modules(nums: tuple[int, ...]) -> str:
+@dataclass(frozen=True)
+class Module:
+    number: int
+    title: str
+    notebook: str  # path from the kit's folder, e.g. notebooks/01_calworks_in_brief.ipynb
+
+    @property
+    def label(self) -> str:
+        return f"Module {self.number} · {self.title}" if self.title else f"Module {self.number}"
+
+
+def _module_map() -> Path:
+    from .serve import simulators_dir
+
+    return simulators_dir().parent / "curriculum" / "module_map.yaml"
+
+
+def modules(path: Path | None = None) -> dict[int, Module]:
+    """The learner modules by number, from the curriculum's module map (empty when the kit's
+    curriculum folder is not there: the gallery then shows module numbers only)."""
+    try:
+        raw = yaml.safe_load(Path(path or _module_map()).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return {int(m["number"]): Module(int(m["number"]), str(m.get("title", "")), str(m.get("notebook", "")))
+            for m in raw.get("modules") or [] if "number" in m}
+
+
+def _modules_html(nums: tuple[int, ...], known: dict[int, Module]) -> str:
     if not nums:
         return ""
-    words = ", ".join(str(n) for n in nums)
-    return f"Used in module{'s' if len(nums) > 1 else ''} {words}"
+    names = []
+    for n in nums:
+        m = known.get(n, Module(n, "", ""))
+        tip = f' title="{esc(m.notebook)}"' if m.notebook else ""
+        names.append(f'<span class="lk-module"{tip}>{esc(m.label)}</span>')
+    return f"Used in {'; '.join(names)} — {esc(OPEN_MODULES)}."
 
 
-def gallery_html(sims: list[Simulator]) -> str:
+def gallery_html(sims: list[Simulator], known: dict[int, Module] | None = None) -> str:
+    known = modules() if known is None else known
     items = "".join(
         f'<li class="lk-sim"><a class="lk-sim-link" href="{esc(s.notebook)}">{esc(s.title)}</a>'
         f'<div class="lk-sim-purpose">{esc(s.purpose)}</div>'
-        f'<div class="lk-sim-modules">{esc(_modules(s.modules))}</div></li>'
+        f'<div class="lk-sim-modules">{_modules_html(s.modules, known)}</div></li>'
         for s in sims)
     return (
         STYLE
@@ -70,7 +108,8 @@ def gallery_html(sims: list[Simulator]) -> str:
           "Services work together for the families they share. Every family here is synthetic.</p>"
         + f"<ul>{items}</ul>"
         + '<p class="lk-note">Each simulator opens in this tab; use the browser\'s Back button to '
-          "return here.</p></div>"
+          "return here. The learner modules are notebooks in the kit's <code>notebooks/</code> folder: "
+          "they open in JupyterLab (<code>make lab</code>), not on this page.</p></div>"
     )
 
 
