@@ -223,3 +223,53 @@ def test_export_bundle_without_results_still_makes_a_page():
 
     b = export_bundle(None, (), None, None)
     assert b.csvs == [] and b.figures == [] and "fix the highlighted boxes" in b.summary
+
+
+@pytest.mark.parametrize("name, state, words", [
+    ("adults", {"index": 99}, "not one of the choices"),
+    ("county", {"index": -3}, "not one of the choices"),
+    ("earnings", {"value": None}, "Type a number"),
+    ("employed", {"value": "two"}, "whole number"),
+    ("as_of", {"value": {"year": 2024, "month": 14, "date": 40}}, "Choose a date"),
+    ("children_ages", {"value": 12}, "ages as text"),
+    ("exempt_map", {"value": "maybe"}, "Tick or clear"),
+])
+def test_a_value_a_control_cannot_hold_gets_a_sentence(name, state, words):
+    """What the page's widget state can carry that no one can type: refused by the control,
+    a sentence beside it, the kept value and the results unchanged, nothing raised."""
+    box, c = build_app()
+    summary = next(ch for ch in box.children if "lk-summary" in ch._dom_classes)
+    before, kept = summary.value, c[name].value
+    c[name].set_state(state)  # what a comm_msg from the page does
+    assert c[name].value == kept and summary.value == before
+    msg = next(ch for ch in _all(box) if f"lk-msg-{name}" in getattr(ch, "_dom_classes", ()))
+    assert words in msg.value and "Traceback" not in msg.value
+    c["earnings"].value = 1400.0  # the next good change clears it and updates as usual
+    assert msg.value == "" and "$775" in summary.value
+
+
+def _all(widget):
+    yield widget
+    for ch in getattr(widget, "children", ()):
+        yield from _all(ch)
+
+
+def test_every_bad_control_is_named_at_once():
+    """A date the kit has no figures for is named even when other boxes are wrong too (it used to
+    show only once the others were fixed, leaving a wrong date with nothing beside it)."""
+    with pytest.raises(FieldErrors) as info:
+        calworks_results(Inputs(earnings=-50, as_of=dt.date(1900, 1, 1)))
+    assert set(info.value.errors) == {"earnings", "as_of"}
+    assert "choose a date on or after" in info.value.errors["as_of"]
+    with pytest.raises(FieldErrors) as info:
+        calworks_results(Inputs(sanctioned=5, as_of=None))
+    assert set(info.value.errors) == {"sanctioned", "as_of"}
+    with pytest.raises(FieldErrors) as info:
+        calworks_results(Inputs(earnings=-50))  # a good date adds nothing
+    assert set(info.value.errors) == {"earnings"}
+    with pytest.raises(FieldErrors) as info:
+        child_welfare_results(Inputs(age_at_removal=40, removal_date=dt.date(1990, 1, 1)))
+    assert set(info.value.errors) == {"age_at_removal", "removal_date"}
+    with pytest.raises(FieldErrors) as info:
+        child_welfare_results(Inputs(age_at_removal=40))
+    assert set(info.value.errors) == {"age_at_removal"}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from ..household import Child, Household, InputError
 from ..params import ParameterError, param, value
@@ -297,11 +297,30 @@ def summary_sentence(hh: Household, on: dt.date, reg: int, grant: float, grant_s
 
 
 def calworks_results(inp: Inputs) -> CalworksResults:
-    """Every CalWORKs figure for the inputs, as rows; :class:`FieldErrors` on bad input."""
-    hh = build_household(inp)
+    """Every CalWORKs figure for the inputs, as rows; :class:`FieldErrors` on bad input (every
+    bad control at once: a date the kit has no figures for is named even when the family's
+    boxes are wrong too)."""
+    try:
+        hh = build_household(inp)
+    except FieldErrors as exc:
+        errors = dict(exc.errors)
+        if inp.as_of is None:
+            errors["as_of"] = AS_OF_MISSING
+        else:
+            try:  # is the date itself usable? (the worked example's family, on that date)
+                _calworks_on(build_household(Inputs()), inp.as_of)
+            except FieldErrors as date_exc:
+                errors.update(date_exc.errors)
+        raise FieldErrors(errors) from None
     if inp.as_of is None:
-        raise FieldErrors({"as_of": "Choose the date to apply the rules on (YYYY-MM-DD)."})
-    on = inp.as_of
+        raise FieldErrors({"as_of": AS_OF_MISSING})
+    return _calworks_on(hh, inp.as_of)
+
+
+AS_OF_MISSING = "Choose the date to apply the rules on (YYYY-MM-DD)."
+
+
+def _calworks_on(hh: Household, on: dt.date) -> CalworksResults:
     try:
         return _calworks(hh, on)
     except ParameterError as exc:
@@ -423,9 +442,24 @@ def build_child(inp: Inputs) -> Child:
 
 
 def child_welfare_results(inp: Inputs) -> tuple[Row, ...]:
-    """Family-reunification aid and the child welfare dates for a removed child, as rows."""
-    child = build_child(inp)
-    on = inp.as_of or child.removal_date
+    """Family-reunification aid and the child welfare dates for a removed child, as rows;
+    :class:`FieldErrors` names every bad control at once (as :func:`calworks_results`)."""
+    try:
+        child = build_child(inp)
+    except FieldErrors as exc:
+        errors = dict(exc.errors)
+        if "removal_date" not in errors:  # is the removal date itself usable? (with the example child)
+            d = Inputs()
+            try:
+                _child_welfare_on(build_child(replace(d, removal_date=inp.removal_date)), inp.as_of, d)
+            except FieldErrors as date_exc:
+                errors.update(date_exc.errors)
+        raise FieldErrors(errors) from None
+    return _child_welfare_on(child, inp.as_of, inp)
+
+
+def _child_welfare_on(child: Child, as_of: dt.date | None, inp: Inputs) -> tuple[Row, ...]:
+    on = as_of or child.removal_date
     try:
         return _child_welfare(child, on, inp)
     except ParameterError as exc:
@@ -640,6 +674,38 @@ PAGE_STYLE = """<style>
 .lk-rx .lk-downloads {font-size: 13px; margin: 8px 0} .lk-rx .lk-downloads a {margin: 0 2px}
 </style>"""
 
+#: What a control says when the page sends it a value it cannot hold at all (a choice not in the
+#: list, a number box left with no number, a date that is not a date). A person using the page
+#: cannot get there; a browser setting the widget's state directly can.
+UNUSABLE = {
+    "Dropdown": "That is not one of the choices; pick one from the list (the last choice is kept).",
+    "FloatText": "Type a number here, like 1000 (the last number that worked is kept).",
+    "IntText": "Type a whole number here, like 1 (the last number that worked is kept).",
+    "DatePicker": "Choose a date from the calendar, or type it as YYYY-MM-DD (the last date that worked is kept).",
+    "Checkbox": "Tick or clear this box (the last setting is kept).",
+    "Text": "Type the ages as text, like 4, 8 (the last ages that worked are kept).",
+}
+
+
+def _guard(widget, field: Field) -> None:
+    """A value the control cannot hold (the widget itself refuses it) gets a sentence beside the
+    control, and the page is sent the control's kept value again; nothing is raised."""
+    original = widget.set_state
+
+    def set_state(sync_data):
+        try:
+            original(sync_data)
+        except Exception:  # noqa: BLE001 - TraitError, ValueError, TypeError: never a traceback
+            log.info("rules explorer: %s refused %r", field.name, sync_data)
+            field.show(UNUSABLE.get(type(widget).__name__, "That value cannot be used here (the last one that worked is kept)."))
+            try:
+                widget.send_state()
+            except Exception:  # noqa: BLE001
+                pass
+
+    widget.set_state = set_state
+
+
 DW = {"description_width": "190px"}
 WIDE = "430px"
 
@@ -735,8 +801,9 @@ def build_app(initial: Inputs | None = None):
             status.value = ('<span class="lk-field-msg" role="alert">Something went wrong working that out; '
                             "the last good results are still shown.</span>")
 
-    for widget in c.values():
+    for name, widget in c.items():
         widget.observe(update, names="value")
+        _guard(widget, fields_[name])
     update()
 
     def group(title, names):
