@@ -268,7 +268,7 @@ def leave_page(page) -> None:
     to ``about:blank`` first is what a visitor following a link or closing the tab does.)"""
     try:
         if not page.is_closed():
-            page.goto("about:blank", wait_until="commit", timeout=30_000)
+            page.goto("about:blank", wait_until="load", timeout=30_000)
     except Exception:  # noqa: BLE001 - a page already gone needs no leaving
         pass
     try:

@@ -69,7 +69,7 @@ async def _visit(browser, base: str, i: int, notebook: str) -> dict:
 async def _leave(v: dict) -> None:
     """The visitor leaves (beforeunload runs, Voila posts the kernel shutdown), then the tab closes."""
     try:
-        await v["page"].goto("about:blank", wait_until="commit", timeout=60_000)
+        await v["page"].goto("about:blank", wait_until="load", timeout=60_000)
     except Exception:  # noqa: BLE001
         pass
     await v["ctx"].close()
