@@ -73,6 +73,8 @@ __all__ = [
     "answers",
     "kernel_ids",
     "leave_page",
+    "LEAVE_JS",
+    "SHUTDOWN_PATH",
     "server_kernels",
     "wait_for_kernels_gone",
 ]
@@ -260,16 +262,33 @@ def wait_for_kernels_gone(server: "KitServer", ids, timeout: float = 60.0) -> se
         time.sleep(0.25)
 
 
-def leave_page(page) -> None:
-    """Leave a page as a visitor does, then close it: the page's ``beforeunload`` runs, and
-    Voilà's page asks the server to shut its kernel down. (Playwright's ``page.close()`` and
-    ``context.close()`` skip ``beforeunload``; even ``page.close(run_before_unload=True)`` loses
-    the shutdown post when the page owns its context, as ``browser.new_page()`` pages do. Going
-    to ``about:blank`` first is what a visitor following a link or closing the tab does.)"""
+#: Run in a page: what the browser does to it when the visitor leaves (the ``beforeunload`` event,
+#: on which Voilà's page posts ``/voila/api/shutdown/<kernel>``); true if the page has a kernel.
+LEAVE_JS = """() => {
+  const cfg = document.getElementById('jupyter-config-data');
+  const kernel = !!cfg && /"kernelId":\\s*"[0-9a-f-]{36}"/.test(cfg.textContent);
+  window.dispatchEvent(new Event('beforeunload'));
+  return kernel;
+}"""
+SHUTDOWN_PATH = "/voila/api/shutdown/"
+
+
+def leave_page(page, timeout_ms: int = 30_000) -> None:
+    """Leave a page as a visitor does, then close it: the page's ``beforeunload`` runs, Voilà's
+    page posts the shutdown of its kernel, and once that post has gone the page is closed.
+
+    (Playwright's ``page.close()`` and ``context.close()`` skip ``beforeunload``, and
+    ``page.close(run_before_unload=True)`` loses the post when the page owns its context, as
+    ``browser.new_page()`` pages do. Navigating away first works, but closing a page as a
+    navigation commits can hang Chromium's close for good (microsoft/playwright#41900), so the
+    event is dispatched in the page instead, and nothing navigates.)"""
     try:
         if not page.is_closed():
-            page.goto("about:blank", wait_until="load", timeout=30_000)
-    except Exception:  # noqa: BLE001 - a page already gone needs no leaving
+            with page.expect_request_finished(lambda r: SHUTDOWN_PATH in r.url, timeout=timeout_ms) as posted:
+                if not page.evaluate(LEAVE_JS):
+                    raise LookupError("no kernel")  # nothing to shut down: no post to wait for
+            posted.value  # noqa: B018 - waits for the post
+    except Exception:  # noqa: BLE001 - a page already gone, or without a kernel, needs no leaving
         pass
     try:
         page.close()

@@ -17,7 +17,10 @@ import pytest
 from browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    LEAVE_JS,
     ROOT,
+    SHOTS,
+    SHUTDOWN_PATH,
     RequestRecorder,
     problems_in,
     wait_for_kernels_gone,
@@ -61,16 +64,27 @@ async def _visit(browser, base: str, i: int, notebook: str) -> dict:
         out["problems"] = problems_in(await page.inner_text("body"))
         out["title"] = await page.title()
     except Exception as exc:  # noqa: BLE001 - reported with the others below
-        out["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        out["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
+        try:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(SHOTS / f"concurrent_{i}_{notebook[:-6]}.png"), full_page=True)
+            out["error"] += f"; the page showed: {(await page.inner_text('body'))[:300]!r}"
+        except Exception:  # noqa: BLE001
+            pass
     out["page"], out["ctx"] = page, ctx
     return out
 
 
 async def _leave(v: dict) -> None:
-    """The visitor leaves (beforeunload runs, Voila posts the kernel shutdown), then the tab closes."""
+    """The visitor leaves (beforeunload runs, Voila posts the kernel shutdown), then the tab
+    closes (as ``browser_support.leave_page``, in the async API)."""
+    page = v["page"]
     try:
-        await v["page"].goto("about:blank", wait_until="load", timeout=60_000)
-    except Exception:  # noqa: BLE001
+        async with page.expect_request_finished(lambda r: SHUTDOWN_PATH in r.url, timeout=60_000) as posted:
+            if not await page.evaluate(LEAVE_JS):
+                raise LookupError("no kernel")
+        await posted.value
+    except Exception:  # noqa: BLE001 - the kernel check below says whether it went
         pass
     await v["ctx"].close()
 

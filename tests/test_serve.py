@@ -36,6 +36,8 @@ def test_voila_options():
     assert pools["default"]["pool_size"] == 0
     assert all(pools[nb]["pool_size"] == 1 for nb in PREHEATED)
     assert "--preheat_kernel=True" not in voila_argv(ROOT / "simulators", 8866, preheat=False)
+    # a page's output is not dropped on a busy machine (nbclient's default wait is 4 s)
+    assert voila_config(ROOT / "simulators").VoilaExecutor.iopub_timeout >= 60
 
 
 def test_kit_template_extends_lab_and_links_nothing_outside():

@@ -30,6 +30,12 @@ PREHEATED = ("index.ipynb", "rules_explorer.ipynb")
 CULL_IDLE_SECONDS = 1800
 CULL_INTERVAL_SECONDS = 300
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+#: How long Voilà waits, after a cell's reply, for the cell's output to come through. nbclient's
+#: default (4 s) is too short when many pages open at once on a small machine: the output (the
+#: app itself) is then dropped and the visitor gets a blank page ("Timeout waiting for IOPub
+#: output" in the log; seen with ten visitors at once on 2 cores). The wait ends as soon as the
+#: output has come, so a long limit costs nothing when the machine is quiet.
+IOPUB_TIMEOUT_SECONDS = 120
 
 
 def simulators_dir() -> Path:
@@ -62,7 +68,8 @@ def voila_argv(root: Path, port: int, preheat: bool = True,
 def voila_config(root: Path):
     """Configuration the command line cannot carry: one preheated kernel for the gallery and
     the rules explorer, none for the other simulators (they start when opened, so a
-    bookmarked address with a query string still reaches its notebook)."""
+    bookmarked address with a query string still reaches its notebook); and a patient wait
+    for each cell's output (:data:`IOPUB_TIMEOUT_SECONDS`)."""
     from traitlets.config import Config
 
     cfg = Config()
@@ -71,6 +78,7 @@ def voila_config(root: Path):
         **{nb: {"pool_size": 1} for nb in PREHEATED if (root / nb).exists()},
     }
     cfg.VoilaKernelManager.fill_delay = 0
+    cfg.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_SECONDS
     return cfg
 
 
