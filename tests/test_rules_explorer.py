@@ -201,6 +201,7 @@ def test_downloads_hold_what_is_on_screen():
         for v in _screen_answers(part["lk-calworks"].value).values():
             assert v in page
         assert "<script" not in page and "<link" not in page and not re.search(r"src=[\"']https?:", page)
+        assert page.count("If a child is removed: child welfare dates") == 1  # each table named once
         return d
 
     d = check()

@@ -539,16 +539,18 @@ def _sources_html(row: Row) -> str:
             f'<ul style="margin:2px 0 0 0;padding-left:16px">{more}</ul></details>')
 
 
-def rows_html(rows, caption: str, css_class: str) -> str:
-    """Rows as a readable table: item, answer, how, source and status."""
+def rows_html(rows, caption: str, css_class: str, with_caption: bool = True) -> str:
+    """Rows as a readable table: item, answer, how, source and status (``with_caption=False``
+    where a heading above already names it, as in the summary page)."""
     body = "".join(
         f'<tr class="lk-row-{esc(r.key)}"><th scope="row">{esc(r.item)}</th>'
         f'<td class="lk-value"><b>{esc(r.value)}</b></td><td>{esc(r.detail)}</td>'
         f'<td class="lk-src">{_sources_html(r)}</td>'
         f'<td class="lk-status-{r.status}">{r.status}</td></tr>'
         for r in rows)
-    return (f'<table class="lk-table {esc(css_class)}"><caption style="text-align:left;font-weight:600;'
-            f'font-size:16px;padding:6px 0">{esc(caption)}</caption>'
+    cap = (f'<caption style="text-align:left;font-weight:600;font-size:16px;padding:6px 0">{esc(caption)}</caption>'
+           if with_caption else "")
+    return (f'<table class="lk-table {esc(css_class)}">{cap}'
             '<colgroup><col style="width:17%"><col style="width:15%"><col style="width:34%">'
             '<col style="width:24%"><col style="width:10%"></colgroup>'
             '<thead><tr><th scope="col">What</th><th scope="col">Answer</th><th scope="col">How</th>'
@@ -641,10 +643,10 @@ def export_bundle(cal: CalworksResults | None, cws_rows, inp_cal: Inputs | None 
         caption = CALWORKS_CAPTION.format(on=long_date(cal.on))
         sentences.append(cal.summary)
         csvs.append(("calworks", "CalWORKs figures (CSV)", rows_frame(cal.rows, caption)))
-        tables.append((caption, rows_html(cal.rows, caption, "lk-calworks-table")))
+        tables.append((caption, rows_html(cal.rows, caption, "lk-calworks-table", with_caption=False)))
     if cws_rows:
         csvs.append(("child_welfare", "Child welfare dates (CSV)", rows_frame(cws_rows, CWS_CAPTION)))
-        tables.append((CWS_CAPTION, rows_html(cws_rows, CWS_CAPTION, "lk-cws-table")))
+        tables.append((CWS_CAPTION, rows_html(cws_rows, CWS_CAPTION, "lk-cws-table", with_caption=False)))
     entered = inputs_rows(inp_cal, inp_cws)
     if entered:
         tables.insert(0, ("What was entered", "<table><tbody>" + "".join(
