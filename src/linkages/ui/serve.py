@@ -2,9 +2,16 @@
 
 Serves the ``simulators/`` folder with Voilà standalone and the kit template
 (``templates/voila/templates/kit``: Voilà's ``lab`` template without the Font Awesome CDN
-links, so a page asks nothing of any host but 127.0.0.1). ``/`` opens the gallery
+links — ``index.html.j2`` for the simulators, ``page.html`` for the folder listing and the error
+pages — so a page asks nothing of any host but 127.0.0.1). ``/`` opens the gallery
 (``simulators/index.ipynb``). Source cells are stripped, tracebacks never reach the page, the
-gallery and the rules explorer run on preheated kernels, and kernels left idle are culled.
+gallery and the rules explorer run on preheated kernels, a page's kernel is shut down when its
+visitor leaves (the page carries the ``_xsrf`` cookie Voilà's shutdown post needs), and kernels
+left idle are culled.
+
+Voilà standalone already refuses code from the browser: its kernel manager passes only comm
+messages, ``kernel_info_request`` and ``shutdown_request`` (tests/test_voila_lockdown_browser.py
+holds that).
 
 A port already in use gives a sentence and a suggestion, not a traceback.
 """
