@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from browser_support import PAGE_TIMEOUT_MS, SHOTS, RequestRecorder, page_problems
+from browser_support import PAGE_TIMEOUT_MS, SHOTS, RequestRecorder, leave_page, page_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("voila")]
 
@@ -147,7 +147,7 @@ def test_family_simulator(kit_url, browser):
 
     _no_errors(page)
     assert rec.outside() == []
-    page.close()
+    leave_page(page)
 
 
 # --- county what-if -------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def test_county_whatif(kit_url, browser):
 
     _no_errors(page)
     assert rec.outside() == []
-    page.close()
+    leave_page(page)
 
 
 def test_report_timings():
