@@ -32,12 +32,15 @@ METRIC_COLUMNS = [
 _NEED = ["household_id", "plan", "activity", "hours_per_week", "place", "days", "start_hour", "accepted_by"]
 
 
-def _overlap_pairs(group: np.ndarray, start: np.ndarray, end: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
-    """Count overlapping pairs of sessions within each ``group`` (household x day), per owner."""
+def _overlap_pairs(group: np.ndarray, start: np.ndarray, end: np.ndarray, owner: np.ndarray, n: int,
+                   order: np.ndarray | None = None) -> np.ndarray:
+    """Count overlapping pairs of sessions within each ``group`` (household x day), per owner.
+    ``order``: the sessions sorted by group then start, when the caller has it already."""
     out = np.zeros(n, dtype=np.int64)
     if group.size < 2:
         return out
-    order = np.lexsort((start, group))
+    if order is None:
+        order = np.lexsort((start, group))
     g, s, e, o = group[order], start[order], end[order], owner[order]
     k = 1
     while k < g.size:
@@ -48,6 +51,13 @@ def _overlap_pairs(group: np.ndarray, start: np.ndarray, end: np.ndarray, owner:
         out += np.bincount(o[:-k][hit], minlength=n)
         k += 1
     return out
+
+
+def _codes(col: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """A text column as integer codes and its distinct values as ``str`` (missing reads "nan",
+    as ``astype(str)`` reads it)."""
+    code, uniq = pd.factorize(col, use_na_sentinel=False)
+    return code, [str(u) for u in uniq]
 
 
 def _place_days(hh: np.ndarray, day: np.ndarray, place: np.ndarray, n: int, n_places: int) -> np.ndarray:
@@ -98,11 +108,16 @@ def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
     if (hours < 0).any():
         raise PlanError("An activity cannot take a negative number of hours.")
     start = acts["start_hour"].to_numpy(dtype=float)
-    acc = acts["accepted_by"].astype(str)
-    acc_w = acc.str.contains("wtw", regex=False).to_numpy()
-    names = acts["activity"].astype(str).str.lower()
-    days_txt = acts["days"].astype(str)
-    day_flags = np.stack([days_txt.str.contains(d, regex=False).to_numpy() for d in DAYS], axis=1)
+    # text columns hold few distinct values: work on those, then map back by code
+    acc_code, acc_uniq = _codes(acts["accepted_by"])
+    acc_w = np.array(["wtw" in a for a in acc_uniq], dtype=bool)[acc_code]
+    name_code, name_raw = _codes(acts["activity"])
+    lowered = pd.Index([a.lower() for a in name_raw])
+    name_uniq = pd.Index(pd.unique(lowered))  # "Job search" and "job search" are one activity
+    name_code = name_uniq.get_indexer(lowered)[name_code]
+    names_lower = name_uniq.to_numpy(dtype=object)
+    days_code, days_uniq = _codes(acts["days"])
+    day_flags = np.array([[d in t for d in DAYS] for t in days_uniq], dtype=bool).reshape(-1, len(DAYS))[days_code]
     n_days = day_flags.sum(axis=1)
     if (n_days == 0).any():
         raise PlanError("Every activity needs at least one day.")
@@ -111,7 +126,6 @@ def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
     wtw_hours = np.bincount(hh[is_w], weights=hours[is_w], minlength=n)
     acc_c = ~is_w & acc_w
     credit = np.bincount(hh[acc_c], weights=hours[acc_c], minlength=n)
-    name_code, name_uniq = pd.factorize(names)
     key = hh.astype(np.int64) * (int(name_code.max(initial=0)) + 1) + name_code
     acc_keys, acc_inv = np.unique(key[acc_c], return_inverse=True)
     acc_hours = np.bincount(acc_inv, weights=hours[acc_c], minlength=acc_keys.size)
@@ -127,7 +141,7 @@ def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
     dup_cut = np.bincount(hh, weights=hours - new_hours, minlength=n)
     req = None if required_hours is None else np.asarray(required_hours, dtype=float)
     reduction = linked_reduction(wtw_hours, credit, req, dup_cut)
-    paid = names.isin(paid_work_activities(on)).to_numpy()
+    paid = np.isin(names_lower, list(paid_work_activities(on)))[name_code]
     t_idx = np.nonzero(is_w & ~paid)[0]
     if t_idx.size:
         order = t_idx[np.lexsort((-pos[t_idx], hh[t_idx]))]
@@ -143,16 +157,21 @@ def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
     s_start = start[a_idx]
     s_end_sep = s_start + hours[a_idx] / n_days[a_idx]
     s_end_lnk = s_start + new_hours[a_idx] / n_days[a_idx]
-    place_code, places = pd.factorize(acts["place"].astype(str))
+    place_code, places = _codes(acts["place"])
     s_place = place_code[a_idx]
     s_w = is_w[a_idx]
     pos_sep = hours[a_idx] > 0
     pos_lnk = new_hours[a_idx] > 0
     group = s_hh.astype(np.int64) * 7 + d_idx
+    by_slot = np.lexsort((s_start, group))  # sorted once; each mask keeps that order
+    rank = np.empty_like(by_slot)
+    rank[by_slot] = np.arange(by_slot.size)
 
     def metrics(mask, end):
-        return (_place_days(s_hh[mask], d_idx[mask], s_place[mask], n, len(places)),
-                _overlap_pairs(group[mask], s_start[mask], end[mask], s_hh[mask], n))
+        sub = np.flatnonzero(mask)
+        order = np.argsort(rank[sub], kind="stable")
+        return (_place_days(s_hh[sub], d_idx[sub], s_place[sub], n, len(places)),
+                _overlap_pairs(group[sub], s_start[sub], end[sub], s_hh[sub], n, order))
 
     w_pd, w_db = metrics(pos_sep & s_w, s_end_sep)
     c_pd, c_db = metrics(pos_sep & ~s_w, s_end_sep)

@@ -107,6 +107,12 @@ def age_at_removal(youngest_now: int, removal: dt.date, start: dt.date) -> int:
     return max(int(youngest_now) - max(years, 0), 0)
 
 
+def ages_at_removal(youngest_now: np.ndarray, days_since_removal: np.ndarray) -> np.ndarray:
+    """:func:`age_at_removal` for many households at once (whole years of 365.25 days)."""
+    years = np.floor_divide(np.asarray(days_since_removal, dtype=np.int64), 365.25).astype(np.int64)
+    return np.maximum(np.asarray(youngest_now, dtype=np.int64) - np.maximum(years, 0), 0)
+
+
 @dataclass
 class Caseload:
     ids: np.ndarray
@@ -124,6 +130,13 @@ class Caseload:
     @property
     def n(self) -> int:
         return len(self.ids)
+
+
+def _coded(col: pd.Series, codes: dict, missing: int | None = None) -> np.ndarray:
+    """A text column as the integer ``codes`` of its values (looked up once per distinct value);
+    a value not in ``codes`` gets ``missing`` (``None``: it cannot happen, validation said so)."""
+    code, uniq = pd.factorize(col.astype(str))
+    return np.array([codes.get(u, missing) for u in uniq], dtype=np.int64)[code]
 
 
 def _bool(s: pd.Series) -> np.ndarray:
@@ -237,9 +250,8 @@ def prepare(households: pd.DataFrame, activities: pd.DataFrame | None, start: An
     n = len(hh)
     dates = [add_months(start, t) for t in range(months)]
     a: dict[str, np.ndarray] = {}
-    counties = hh["county"].astype(str)
-    regions = {c: C.region(c, start) for c in pd.unique(counties)}
-    a["region"] = counties.map(regions).to_numpy(dtype=np.int64)
+    c_code, c_uniq = pd.factorize(hh["county"].astype(str))
+    a["region"] = np.array([C.region(c, start) for c in c_uniq], dtype=np.int64)[c_code]
     a["exempt_map"] = _bool(hh["exempt_map"]).astype(np.int64)
     a["adults"] = hh["n_adults"].to_numpy(dtype=np.int64)
     a["n_children"] = hh["n_children"].to_numpy(dtype=np.int64)
@@ -252,7 +264,7 @@ def prepare(households: pd.DataFrame, activities: pd.DataFrame | None, start: An
     a["barriers"] = bars
     a["transport"] = bars[:, BARRIERS.index("transportation")]
     in_cal = _bool(hh["in_calworks"])
-    comp = hh["cw_component"].astype(str).map(COMP_CODE).to_numpy(dtype=np.int64)
+    comp = _coded(hh["cw_component"], COMP_CODE)
     a["comp0"] = comp
     kids_out = np.where(np.isin(comp, [3, 4]), hh["children_removed"].fillna(0).to_numpy(dtype=np.int64), 0)
     a["kids_out0"] = kids_out
@@ -260,37 +272,39 @@ def prepare(households: pd.DataFrame, activities: pd.DataFrame | None, start: An
     a["clock0"] = clock
     limit0 = C.adult_time_limit(start)
     a["timed_out0"] = in_cal & (clock >= limit0)
-    a["status0"] = np.where(in_cal, pd.Series(ws).map(STATUS_CODE).fillna(STATUS_CODE["none"]).to_numpy(dtype=np.int64),
-                            STATUS_CODE["none"])
+    a["status0"] = np.where(in_cal, _coded(hh["work_status"], STATUS_CODE, STATUS_CODE["none"]), STATUS_CODE["none"])
     # removals before the start: episode start, deadlines and family-reunification aid from the rules
     rem = np.isin(comp, [3, 4])
     ep, dls, dlx = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
     frk, fre = np.zeros(n, np.int64), np.full(n, -10**6, np.int64)
     if rem.any():
         rdates = pd.to_datetime(hh.loc[rem, "removal_date"]).dt.date.to_numpy()
-        ages = [age_at_removal(y, r, start) for y, r in zip(a["youngest0"][rem], rdates)]
-        allr = kids_out[rem] == a["n_children"][rem]
-        tout = a["timed_out0"][rem]
-        sanc = a["status0"][rem] == STATUS_CODE["sanctioned"]
-        aided0 = in_cal[rem]
-        cache_d: dict = {}
-        cache_f: dict = {}
         idx = np.nonzero(rem)[0]
-        for i, r, age, al, to, sa, ad in zip(idx, rdates, ages, allr, tout, sanc, aided0):
-            if r > start:
-                latest = max(rdates)
-                raise CaseloadError(
-                    f"Household '{hh.at[i, 'household_id']}' has a removal date ({r}) after the start of the run "
-                    f"({start}); start on or after {latest.replace(day=1) if latest.day == 1 else add_months(latest.replace(day=1), 1)}.")
-            key = (r, age < value("cws.reunification.young_child_age", r))
-            if key not in cache_d:
-                cache_d[key] = _deadlines(child_for(age, r, params), start)
-            dls[i], dlx[i] = cache_d[key]
-            ep[i] = month_index(r, start)
-            fkey = (r, bool(ad), bool(al), bool(to), bool(sa))
-            if fkey not in cache_f:
-                cache_f[fkey] = _fr_entry(r, start, *fkey[1:])
-            frk[i], fre[i] = cache_f[fkey]
+        # the rules are asked once per distinct removal date (and circumstance), not per household
+        rcode, rdays = pd.factorize(rdates)
+        rdays = list(rdays)
+        late = np.flatnonzero(np.array([r > start for r in rdays])[rcode])
+        if late.size:
+            r, latest = rdates[late[0]], max(rdays)
+            raise CaseloadError(
+                f"Household '{hh.at[idx[late[0]], 'household_id']}' has a removal date ({r}) after the start of the run "
+                f"({start}); start on or after {latest.replace(day=1) if latest.day == 1 else add_months(latest.replace(day=1), 1)}.")
+        ages = ages_at_removal(a["youngest0"][rem], np.array([(start - r).days for r in rdays])[rcode])
+        young = ages < np.array([value("cws.reunification.young_child_age", r) for r in rdays])[rcode]
+        ep[idx] = np.array([month_index(r, start) for r in rdays], dtype=np.int64)[rcode]
+        # deadlines by (date, young): the first household of each pair stands for it, as it always has
+        keys, first, inv = np.unique(rcode * 2 + young, return_index=True, return_inverse=True)
+        got = np.array([_deadlines(child_for(ages[j], rdays[rcode[j]], params), start) for j in first],
+                       dtype=np.int64).reshape(-1, 2)
+        dls[idx], dlx[idx] = got[inv, 0], got[inv, 1]
+        # family-reunification aid by (date, aided, all removed, timed out, sanctioned)
+        flags = np.stack([in_cal[rem], kids_out[rem] == a["n_children"][rem], a["timed_out0"][rem],
+                          a["status0"][rem] == STATUS_CODE["sanctioned"]], axis=1).astype(np.int64)
+        keys, first, inv = np.unique(rcode * 16 + flags @ np.array([8, 4, 2, 1]), return_index=True,
+                                     return_inverse=True)
+        got = np.array([_fr_entry(rdays[rcode[j]], start, *map(bool, flags[j])) for j in first],
+                       dtype=np.int64).reshape(-1, 2)
+        frk[idx], fre[idx] = got[inv, 0], got[inv, 1]
     a["ep_start0"], a["dl_serv0"], a["dl_ext0"] = ep, dls, dlx
     all_out = rem & (kids_out == a["n_children"])
     fr_cash_now = all_out & in_cal & (frk == FR_CASH) & (0 < fre)
