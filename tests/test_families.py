@@ -8,12 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linkages.families import DEFAULT_AS_OF, generate, to_household, validate
+from linkages.families import (DEFAULT_AS_OF, DEFAULT_SEED, activities_for, build_cast, generate, load, to_household,
+                               validate)
 from linkages.families.activities import WTW_STATUSES
+from linkages.families.generate import STREAM_ACTIVITIES
 from linkages.families.households import age_on
 from linkages.families.names import name_lists
 from linkages.household import WORK_STATUSES, InputError
 from linkages.params import param, value
+from linkages.plans.core import plans_for
 from linkages.rules import calworks
 
 ON = DEFAULT_AS_OF
@@ -193,7 +196,8 @@ def test_activities_follow_the_plans(pop):
     parenting = a[a["activity"] == "parenting_class"]
     assert set(parenting["accepted_by"]) == {"cws", "wtw;cws"}  # county practice: some counties count it
     assert (a.loc[~both & (a["activity"] != "parenting_class"), "accepted_by"] == a.loc[~both & (a["activity"] != "parenting_class"), "plan"]).all()
-    assert a["start_hour"].between(8, 17).all() and (a["hours_per_week"] > 0).all()
+    earliest, latest = value("families.plan_day", ON, "earliest_start"), value("families.plan_day", ON, "latest_end")
+    assert a["start_hour"].between(earliest, latest - 1).all() and (a["hours_per_week"] > 0).all()
     assert a["days"].str.fullmatch(r"(Mon|Tue|Wed|Thu|Fri)(;(Mon|Tue|Wed|Thu|Fri))*").all()
     # every non-exempt CalWORKs adult with time left has a plan; good cause means services only
     needs = hh["in_calworks"] & hh["work_status"].isin(WTW_STATUSES) & (hh["clock_months_used"] < limit)
@@ -212,6 +216,89 @@ def test_a_welfare_to_work_plan_fills_the_required_hours(pop):
         row = hh.loc[hid]
         required = calworks.work_hours_required(to_household(row).with_(wtw_exempt_adults=0, sanctioned_adults=0), ON)
         assert abs(totals[hid] - required) <= 0.15, (hid, totals[hid], required)
+
+
+def _clashes_inside_each_plan(activities) -> list:
+    """(household, plan, sentence) for every double-booking inside one plan."""
+    out = []
+    for hid, rows in activities.groupby("household_id", sort=False):
+        for p in plans_for(rows, hid):
+            out += [(hid, p.name, d.sentence()) for d in p.double_bookings()]
+    return out
+
+
+@pytest.mark.parametrize("make", [lambda: generate(2000, seed=17), build_cast], ids=["generated", "cast"])
+def test_each_worker_books_her_own_plan_without_clashes(make):
+    """Each plan's activities never overlap one another (touching is fine): the clashes the kit
+    teaches are between the two programs' plans."""
+    a = make().activities
+    assert _clashes_inside_each_plan(a) == []
+    session_end = a["start_hour"] + a["hours_per_week"] / (a["days"].str.count(";") + 1)
+    late = (a["activity"] != "employment") & (session_end > value("families.plan_day", ON, "latest_end"))
+    # a session may end after the day's bound only at a start hour it can be drawn with, never moved there
+    schedule = param("families.activity_schedule")
+    for _, r in a[late].iterrows():
+        assert r["start_hour"] in schedule.at(ON, f"{r['plan']}/{r['activity']}")["start_hours"], r.to_dict()
+
+
+def test_paid_work_keeps_its_drawn_slot():
+    """Paid work is booked first and never moves: its days and start do not depend on anything
+    else in the plan (here: the same households with nothing else to book)."""
+    pop = generate(1500, seed=23)
+    alone = pop.households.copy()
+    for b in ("substance_use", "mental_health", "domestic_violence", "no_diploma"):
+        alone[b] = False
+    alone["cw_component"] = "none"
+    alone["earnings"] = 1e6  # work fills the requirement: nothing else to book
+    acts = activities_for(pop.households, np.random.default_rng([23, STREAM_ACTIVITIES]), ON)
+    only = activities_for(alone, np.random.default_rng([23, STREAM_ACTIVITIES]), ON)
+    work = acts[acts["activity"] == "employment"].set_index("household_id")
+    work_alone = only[only["activity"] == "employment"].set_index("household_id").loc[work.index]
+    assert len(work) > 100 and set(only["activity"]) == {"employment"}
+    pd.testing.assert_frame_equal(work[["days", "start_hour"]], work_alone[["days", "start_hour"]])
+    pd.testing.assert_frame_equal(acts, pop.activities.astype(acts.dtypes.to_dict()))
+
+
+def test_a_session_that_clashes_moves_to_the_nearest_free_hour_or_another_day():
+    from linkages.families.activities import _book, _day_masks, _day_sets
+
+    day = (8, 20)
+    n = 3
+    work_mask = np.full(n, _day_masks(4)[list(_day_sets(4)).index("Mon;Tue;Wed;Thu")])
+    booked = [(work_mask, np.full(n, 9.0), np.full(n, 14.0))]  # paid work Mon-Thu 9:00-14:00
+    # job search drawn at 13:00 (2 h a day, 5 days): right after work; at 9:00 for 1 h: before it
+    idx, drawn, hours = np.array([0, 1]), np.zeros(2, dtype=np.int64), np.array([10.0, 5.0])
+    di, start, left = _book(booked, idx, drawn, np.array([13, 9]), hours, 5, day, fixed=False)
+    assert start.tolist() == [14, 8] and left.size == 0
+    # a 1-day session of 11 h on Tuesday: no room on a work day, so it moves to Friday
+    tue = np.array([list(_day_sets(1)).index("Tue")])
+    di, start, left = _book(booked, np.array([2]), tue, np.array([9]), np.array([11.0]), 1, day, fixed=False)
+    assert _day_sets(1)[di[0]] == "Fri" and start.tolist() == [9] and left.size == 0
+    # what does not fit anywhere keeps its drawn slot and is reported
+    di, start, left = _book(booked, np.array([2]), tue, np.array([9]), np.array([13.0]), 1, day, fixed=False)
+    assert left.tolist() == [0] and start.tolist() == [9] and _day_sets(1)[di[0]] == "Tue"
+    # a fixed activity (paid work) never moves
+    di, start, left = _book(booked, idx, drawn, np.array([13, 9]), hours, 5, day, fixed=True)
+    assert start.tolist() == [13, 9] and left.size == 2
+
+
+def test_the_two_plans_still_clash_with_each_other():
+    """Nobody books around the other program's plan: most families with both plans have a
+    double-booking between them in the caseload (what a linked plan removes)."""
+    pop = load("caseload")
+    both = cross = inside = 0
+    for hid, rows in pop.activities.groupby("household_id", sort=False):
+        w, c = plans_for(rows, hid)
+        inside += bool(w.double_bookings()) + bool(c.double_bookings())
+        if len(w) and len(c):
+            both += 1
+            cross += len((w + c).double_bookings()) > len(w.double_bookings()) + len(c.double_bookings())
+    assert both > 1000 and cross / both > 0.5, (both, cross)
+    report: dict = {}
+    again = activities_for(pop.households, np.random.default_rng([DEFAULT_SEED, STREAM_ACTIVITIES]), ON, report=report)
+    pd.testing.assert_frame_equal(again, pop.activities.astype(again.dtypes.to_dict()))  # the caseload's own
+    # practically never does a plan keep a clash inside itself (no free slot anywhere)
+    assert inside == report["kept_clashes"] <= 3, (inside, report)
 
 
 # --- to_household ---------------------------------------------------------------------------
