@@ -163,15 +163,12 @@ def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
     pos_sep = hours[a_idx] > 0
     pos_lnk = new_hours[a_idx] > 0
     group = s_hh.astype(np.int64) * 7 + d_idx
-    by_slot = np.lexsort((s_start, group))  # sorted once; each mask keeps that order
-    rank = np.empty_like(by_slot)
-    rank[by_slot] = np.arange(by_slot.size)
+    by_slot = np.lexsort((s_start, group))  # sorted once; a mask taken in this order keeps it
 
     def metrics(mask, end):
-        sub = np.flatnonzero(mask)
-        order = np.argsort(rank[sub], kind="stable")
+        sub = by_slot[mask[by_slot]]
         return (_place_days(s_hh[sub], d_idx[sub], s_place[sub], n, len(places)),
-                _overlap_pairs(group[sub], s_start[sub], end[sub], s_hh[sub], n, order))
+                _overlap_pairs(group[sub], s_start[sub], end[sub], s_hh[sub], n, np.arange(sub.size)))
 
     w_pd, w_db = metrics(pos_sep & s_w, s_end_sep)
     c_pd, c_db = metrics(pos_sep & ~s_w, s_end_sep)
