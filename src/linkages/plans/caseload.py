@@ -186,7 +186,8 @@ def caseload_metrics(activities: pd.DataFrame, household_ids: Any = None,
         # sessions in the order of the linked plan's Plan.sessions(): by day, start, end; ties:
         # case-plan activities first, then welfare-to-work, each in table order (as link() lists them)
         sel = np.flatnonzero(lk)
-        sel = sel[np.lexsort((a_idx[sel], s_w[sel], s_end_lnk[sel], s_start[sel], d_idx[sel], s_hh[sel]))]
+        # (sel is in table order, so a stable sort leaves the last ties in activity order)
+        sel = sel[np.lexsort((s_w[sel], s_end_lnk[sel], s_start[sel], group[sel]))]
         hcode = np.searchsorted(np.flatnonzero(todo), s_hh[sel])
         sb = np.flatnonzero(pos_sep & todo[s_hh])  # the separate plans' sessions bound the week
         sb = sb[np.argsort(s_hh[sb], kind="stable")]

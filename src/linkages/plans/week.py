@@ -163,7 +163,12 @@ def _pairs(D, ST, EN, valid):
     sorted by household, then ``i``, then ``j`` — found day by day among sessions sorted by start."""
     vh, vs = np.nonzero(valid)
     vd, st, en = D[vh, vs], ST[vh, vs], EN[vh, vs]
-    order = np.lexsort((st, vd, vh))
+    # usually already in order (the sessions come sorted; only moved households change)
+    dh, dd, ds = np.diff(vh), np.diff(vd), np.diff(st)
+    if ((dh > 0) | ((dh == 0) & ((dd > 0) | ((dd == 0) & (ds >= 0))))).all():
+        order = np.arange(vh.size)
+    else:
+        order = np.lexsort((st, vd, vh))
     g = (vh * 7 + vd)[order]
     st, en, sl, hh = st[order], en[order], vs[order], vh[order]
     out_h, out_a, out_b = [], [], []
