@@ -142,6 +142,14 @@ def change_family(page, i: int):
 YOUNGEST_CYCLE = (8, 4)
 
 
+def cold_ages(i: int) -> str:
+    """The children's ages of the ``i``-th described family: all different, every child under 18
+    (an older one is a mistake the page points out, and then the numbers do not change)."""
+    j = i // 2
+    older = [9 + j] if 9 + j <= 17 else [9 + (j - 9) % 9, 17]
+    return ", ".join(str(a) for a in [YOUNGEST_CYCLE[i % 2], *older])
+
+
 def change_family_cold(page, i: int):
     """A described family with new children's ages each time: never computed before, never drawn
     ahead (the idle head start covers only the cast) — the honest worst case of a family change."""
@@ -152,8 +160,8 @@ def change_family_cold(page, i: int):
     # the youngest child's age alternates between 8 and 4 — over and under 6, the age that sets a
     # single parent's weekly hours — starting from the page's "2, 7", so every entry changes the
     # numbers (the described family has no removal, so the under-3 deadline changes nothing); the
-    # oldest child's age makes each entry new
-    ages = f"{YOUNGEST_CYCLE[i % 2]}, {9 + i // 2}"
+    # older children's ages make each entry new
+    ages = cold_ages(i)
     before = page.inner_text(".lk-summary")
     box = page.locator(".lk-ages input")
     box.fill(ages)
