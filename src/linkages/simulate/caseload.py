@@ -103,8 +103,8 @@ def child_for(age_at_removal: int, removal: dt.date, params: ModelParams) -> Chi
 
 
 def age_at_removal(youngest_now: int, removal: dt.date, start: dt.date) -> int:
-    years = int((start - removal).days // 365.25)
-    return max(int(youngest_now) - max(years, 0), 0)
+    """The youngest child's age at ``removal``, from the age now (at ``start``)."""
+    return int(ages_at_removal(np.array([youngest_now]), np.array([(start - removal).days]))[0])
 
 
 def ages_at_removal(youngest_now: np.ndarray, days_since_removal: np.ndarray) -> np.ndarray:
