@@ -131,10 +131,15 @@ def agreement_words(kind: str, runs: int) -> str:
     return "beyond run-to-run noise"
 
 
+def _summary_array(runs: pd.DataFrame, kind: str) -> np.ndarray:
+    """``[columns, 3]``: mean, low and high of each column of ``runs`` (:func:`interval` each)."""
+    v = runs.to_numpy(dtype=float)
+    return np.array([interval(v[:, j], kind) for j in range(v.shape[1])], dtype=float).reshape(-1, 3)
+
+
 def summary(runs: pd.DataFrame, kind: str = "percentile") -> pd.DataFrame:
     """Per measure (column of ``runs``): mean, low, high over the replicate rows."""
-    rows = {c: interval(runs[c], kind) for c in runs.columns}
-    return pd.DataFrame(rows, index=["mean", "low", "high"]).T
+    return pd.DataFrame(_summary_array(runs, kind), index=runs.columns, columns=["mean", "low", "high"])
 
 
 def run_measures(households: pd.DataFrame, scenario: Scenario, seeds: Sequence[int], *, start: Any = DEFAULT_START,
@@ -188,18 +193,18 @@ class Comparison:
     @property
     def table(self) -> pd.DataFrame:
         """One row per measure: baseline, scenario and difference, each with its interval."""
-        b, s, d = (summary(x, self.interval) for x in (self.baseline_runs, self.scenario_runs, self.differences))
-        rows = []
-        for name in self.baseline_runs.columns:
+        b, s, d = (_summary_array(x, self.interval) for x in (self.baseline_runs, self.scenario_runs,
+                                                               self.differences))
+        keys = list(self.baseline_runs.columns)
+        cols: dict[str, list] = {"measure": [], "unit": []}
+        for name in keys:
             m = MEASURES.get(name)
-            rows.append({
-                "measure": m.title if m else name, "unit": m.unit if m else "",
-                "baseline": b.at[name, "mean"], "baseline_low": b.at[name, "low"], "baseline_high": b.at[name, "high"],
-                "scenario": s.at[name, "mean"], "scenario_low": s.at[name, "low"], "scenario_high": s.at[name, "high"],
-                "difference": d.at[name, "mean"], "difference_low": d.at[name, "low"],
-                "difference_high": d.at[name, "high"], "better": m.better if m else "",
-            })
-        return pd.DataFrame(rows, index=pd.Index(list(self.baseline_runs.columns), name="key"))
+            cols["measure"].append(m.title if m else name)
+            cols["unit"].append(m.unit if m else "")
+        for group, arr in (("baseline", b), ("scenario", s), ("difference", d)):
+            cols[group], cols[group + "_low"], cols[group + "_high"] = arr[:, 0], arr[:, 1], arr[:, 2]
+        cols["better"] = [MEASURES[k].better if k in MEASURES else "" for k in keys]
+        return pd.DataFrame(cols, index=pd.Index(keys, name="key"))
 
     def pretty(self) -> pd.DataFrame:
         """The table as readable strings: "42.3% (40.1–44.0)"."""

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..params import param
-from ..simulate.caseload import COMP_CODE, STATUS_CODE
+from ..simulate.caseload import COMP_CODE, EVENTS, STATUS_CODE
 from ..simulate.run import Result
 
-__all__ = ["Measure", "MEASURES", "measures", "HEADLINE", "federal_standard"]
+__all__ = ["Measure", "MEASURES", "measures", "household_totals", "from_totals", "TOTALS", "HEADLINE",
+           "federal_standard"]
 
 
 def _latest(name: str):
@@ -136,34 +137,93 @@ def _ratio(a: float, b: float) -> float:
     return float(a) / float(b) if b else float("nan")
 
 
-def measures(result: Result) -> dict[str, float]:
-    """Every measure in :data:`MEASURES` for one run."""
-    r, P = result, result.params
-    status, comp = r["status"], r["comp"]
-    perm, entries = permanency_12(r)
-    back, exits = reentry_12(r)
-    owing = r["on_aid"] & np.isin(status, [STATUS_CODE[s] for s in ("participating", "non_compliant", "sanctioned",
-                                                                    "good_cause")])
+#: The per-household sums every measure is made of (:func:`household_totals`), float or integer.
+TOTALS = ("perm_exits", "entries", "reentries", "exits", "removals_in_home", "reunifications", "months_sanctioned",
+          "sanctions", "participating", "owing", "demand_both", "double_both", "both", "clock_used", "grant",
+          "fc_months", "staff_hours", "pooled_cost", "identified")
+_FLOAT_TOTALS = frozenset({"demand_both", "double_both", "grant", "staff_hours", "pooled_cost"})
+_OWING = [STATUS_CODE[s] for s in ("participating", "non_compliant", "sanctioned", "good_cause")]
+
+
+def _in_window(mask: np.ndarray, lag_grid: np.ndarray, last: int, window: int, n: int) -> np.ndarray:
+    """Per household: the months of ``mask`` whose lag goes back to a month ``0..last``, within ``window``."""
+    t_idx, h_idx = np.nonzero(mask)
+    lag = lag_grid[t_idx, h_idx].astype(np.int64)
+    back = t_idx - lag
+    ok = (back >= 0) & (back <= last) & (lag <= window)
+    return np.bincount(h_idx[ok], minlength=n).astype(np.int64)
+
+
+def household_totals(result: Result) -> dict[str, np.ndarray]:
+    """Each of :data:`TOTALS` per household (summed over the run's months): every measure is a
+    ratio or a multiple of their sums over households (:func:`from_totals`). Computed column by
+    column, so a household's totals depend only on its own records — the same households give the
+    same totals, bit for bit, whichever run they were stepped in (:mod:`linkages.outcomes.subset`)."""
+    r = result
+    n, M, W = r.n, r.months, _window(r)
+    last = M - 1 - W  # last entry (exit) month with a full follow-up
+    ev, status, comp = r["events"], r["status"], r["comp"]
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return mask.sum(axis=0, dtype=np.int64)
+
+    def has(name: str) -> np.ndarray:
+        return (ev & EVENTS[name]) != 0
+
+    reunified = has("reunification")
+    if last >= 0:
+        entries = has("removal_in_home") | has("reentry")
+        perm = _in_window(reunified | has("permanency_exit"), r["lag"], last, W, n)
+        back = _in_window(has("reentry"), r["lag"], last, W, n)
+        n_entries, n_exits = count(entries[: last + 1]), count(reunified[: last + 1])
+    else:
+        perm = back = n_entries = n_exits = np.zeros(n, dtype=np.int64)
+    owing = r["on_aid"] & np.isin(status, _OWING)
     both = r["plans"] == 3
     in_care = (comp == COMP_CODE["family_reunification"]) | (comp == COMP_CODE["permanency"])
-    fc_months = float(np.where(in_care, r["kids_out"], 0).astype(np.int64).sum())
     clock0 = r.initial_clock if r.initial_clock is not None else r["clock"][0]
-    staff = float(r["staff_hours"].astype(np.float64).sum())
+    zero = np.float64(0.0)
     return {
-        "permanency_12": _ratio(perm, entries),
-        "reentry_12": _ratio(back, exits),
-        "removals_in_home": float(r.event("removal_in_home").sum()),
-        "reunifications": float(r.event("reunification").sum()),
-        "months_sanctioned": float((status == STATUS_CODE["sanctioned"]).sum()),
-        "sanctions": float(r.event("sanction").sum()),
-        "work_participation_rate": _ratio((owing & (status == STATUS_CODE["participating"])).sum(), owing.sum()),
-        "hours_demanded": float(r["demand"][both].astype(np.float64).mean()) if both.any() else float("nan"),
-        "double_bookings": float(r["double"][both].astype(np.float64).mean()) if both.any() else float("nan"),
-        "clock_months_used": float((r["clock"][-1].astype(np.int64) - clock0).sum()),
-        "grant_dollars": float(r["grant"].astype(np.float64).sum()),
-        "foster_care_months": fc_months,
-        "foster_care_cost": fc_months * float(P["cost.foster_care_child_month_usd"]),
-        "staff_hours": staff,
-        "coordination_cost": staff * float(P["cost.staff_hour_usd"]) + float(r["pooled_cost"].astype(np.float64).sum()),
-        "families_identified": float(r["identified"][-1].sum()),
+        "perm_exits": perm, "entries": n_entries, "reentries": back, "exits": n_exits,
+        "removals_in_home": count(has("removal_in_home")), "reunifications": count(reunified),
+        "months_sanctioned": count(status == STATUS_CODE["sanctioned"]), "sanctions": count(has("sanction")),
+        "participating": count(owing & (status == STATUS_CODE["participating"])), "owing": count(owing),
+        "demand_both": np.where(both, r["demand"].astype(np.float64), zero).sum(axis=0),
+        "double_both": np.where(both, r["double"].astype(np.float64), zero).sum(axis=0),
+        "both": count(both),
+        "clock_used": r["clock"][-1].astype(np.int64) - np.asarray(clock0).astype(np.int64),
+        "grant": r["grant"].astype(np.float64).sum(axis=0),
+        "fc_months": np.where(in_care, r["kids_out"], 0).astype(np.int64).sum(axis=0),
+        "staff_hours": r["staff_hours"].astype(np.float64).sum(axis=0),
+        "pooled_cost": r["pooled_cost"].astype(np.float64).sum(axis=0),
+        "identified": r["identified"][-1].astype(np.int64),
     }
+
+
+def from_totals(totals: dict[str, np.ndarray], params) -> dict[str, float]:
+    """Every measure in :data:`MEASURES` from the per-household totals of one run (summed here)."""
+    t = {k: (float(v.sum()) if k in _FLOAT_TOTALS else int(v.sum())) for k, v in totals.items()}
+    fc, staff = float(t["fc_months"]), t["staff_hours"]
+    return {
+        "permanency_12": _ratio(t["perm_exits"], t["entries"]),
+        "reentry_12": _ratio(t["reentries"], t["exits"]),
+        "removals_in_home": float(t["removals_in_home"]),
+        "reunifications": float(t["reunifications"]),
+        "months_sanctioned": float(t["months_sanctioned"]),
+        "sanctions": float(t["sanctions"]),
+        "work_participation_rate": _ratio(t["participating"], t["owing"]),
+        "hours_demanded": t["demand_both"] / t["both"] if t["both"] else float("nan"),
+        "double_bookings": t["double_both"] / t["both"] if t["both"] else float("nan"),
+        "clock_months_used": float(t["clock_used"]),
+        "grant_dollars": t["grant"],
+        "foster_care_months": fc,
+        "foster_care_cost": fc * float(params["cost.foster_care_child_month_usd"]),
+        "staff_hours": staff,
+        "coordination_cost": staff * float(params["cost.staff_hour_usd"]) + t["pooled_cost"],
+        "families_identified": float(t["identified"]),
+    }
+
+
+def measures(result: Result) -> dict[str, float]:
+    """Every measure in :data:`MEASURES` for one run."""
+    return from_totals(household_totals(result), result.params)
