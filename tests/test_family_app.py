@@ -230,8 +230,11 @@ def test_kept_figure_frames_draw_what_new_figures_draw(linh):
     def pixels(png):
         return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
-    tasha = F.family_result(F.cast_family("CAST-000003"))
-    for res in (tasha, linh):  # the second drawing reuses the frames the first left behind
+    tasha = F.family_result(F.cast_family("CAST-000003"))  # 8:00-20:00, and a linked week with moves
+    maribel = F.family_result(F.cast_family("CAST-000001"))  # 8:00-17:00
+    # each drawing reuses the figure the one before left behind; the calendar pastes a frame
+    # (hours, days, legend) drawn for an earlier family when it has one: tasha's, at the end
+    for res in (tasha, linh, maribel, tasha):
         kept = F._path_png(res)
         assert np.array_equal(pixels(kept.png), pixels(X.render("paths", F.path_figure(res)).png))
         for mode in ("separate", "linked"):
@@ -241,6 +244,8 @@ def test_kept_figure_frames_draw_what_new_figures_draw(linh):
                                        margins=F.CALENDAR_MARGINS)
             fig.axes[0].set_title("")
             assert np.array_equal(pixels(got.png), pixels(X.render("x", (fig, alt)).png)) and got.alt == alt
+    frames = F._WEEKS["week"]._bgs
+    assert 3 <= len(frames) <= F._WEEKS["week"].KEEP_FRAMES  # pasted, not drawn again
 
 
 def test_toggle_buttons_say_their_group_and_choice():

@@ -480,15 +480,21 @@ def _png(fig) -> bytes:
     """PNG bytes of ``fig`` at the screen resolution — the pixels ``export.png`` gives — drawn on
     the figure's own canvas and stored without the alpha channel (the figures are opaque): about
     half the encoding time and a smaller file."""
-    import io
-
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     if fig.dpi != X.SCREEN_DPI:
         fig.set_dpi(X.SCREEN_DPI)
     canvas.draw()
+    return _rgb_png(canvas)
+
+
+def _rgb_png(canvas) -> bytes:
+    """The pixels of a drawn Agg canvas as an RGB PNG."""
+    import io
+
+    from PIL import Image
+
     img = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buf = io.BytesIO()
     img.convert("RGB").save(buf, format="png")
@@ -565,8 +571,10 @@ def calendar_png(res: FamilyResult, mode: str) -> X.Rendered:
     # jump), and one frame serves every family (made once, redrawn)
     if "week" not in _WEEKS:
         _WEEKS["week"] = WeekCanvas(1, size=CALENDAR_SIZE, margins=CALENDAR_MARGINS, tight=False)
-    fig, alt = _WEEKS["week"].draw(plan, title=title, person=res.family.name, axes_titles=False)
-    return _rendered(f"calendar_{mode}", fig, alt)
+    week = _WEEKS["week"]
+    fig, alt = week.draw(plan, title=title, person=res.family.name, axes_titles=False)
+    # the frame (hours, days, legend) drawn once and pasted: only the week is drawn (the same picture)
+    return X.Rendered(f"calendar_{mode}", _rgb_png(week.render(X.SCREEN_DPI)), alt, title)
 
 
 def _fmt_h(x: float) -> str:
