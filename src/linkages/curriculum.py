@@ -181,10 +181,10 @@ def start_at(plan, activity, hour):
 
 def load_module_map(path: Path | None = None) -> dict:
     """``curriculum/module_map.yaml`` as a dict."""
-    import yaml
+    from .yamlio import safe_load
 
     path = Path(path) if path else repo_root() / "curriculum" / "module_map.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return safe_load(path.read_text(encoding="utf-8"))
 
 
 def notebook_selfchecks(path: Path) -> dict[str, list[str]]:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+from ..yamlio import safe_load
 
 from ..params import param, value
 from ..rules.calworks import work_hours_required_array
@@ -54,7 +54,7 @@ WEEKS_PER_MONTH = 52 / 12
 @lru_cache(maxsize=1)
 def catalogue() -> dict:
     """Places and which programs count each activity, by plan (``catalogue.yaml``)."""
-    return yaml.safe_load((Path(__file__).parent / "catalogue.yaml").read_text(encoding="utf-8"))
+    return safe_load((Path(__file__).parent / "catalogue.yaml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)

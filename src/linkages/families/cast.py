@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+from ..yamlio import safe_load
 
 from ..params import as_date, value
 from .activities import activities_for
@@ -31,7 +31,7 @@ STREAM_CAST_PEOPLE, STREAM_CAST_ACTIVITIES = 7, 8
 
 @lru_cache(maxsize=1)
 def cast_spec() -> dict:
-    return yaml.safe_load(CAST_FILE.read_text(encoding="utf-8"))
+    return safe_load(CAST_FILE.read_text(encoding="utf-8"))
 
 
 def _date(v) -> pd.Timestamp:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
+from ..yamlio import safe_load
 
 __all__ = ["name_lists", "group_names", "Pool", "pool", "languages"]
 
@@ -18,7 +18,7 @@ NAMES_FILE = Path(__file__).parent / "names.yaml"
 
 @lru_cache(maxsize=1)
 def name_lists() -> dict:
-    return yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
+    return safe_load(NAMES_FILE.read_text(encoding="utf-8"))
 
 
 def group_names() -> list[str]:

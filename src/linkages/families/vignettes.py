@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+from ..yamlio import safe_load
 
 from ..params import value
 from .households import REMOVAL_COMPONENTS
@@ -30,7 +30,7 @@ CW_FOCUS = (("recovery", "substance_use"), ("safety", "domestic_violence"), ("me
 
 @lru_cache(maxsize=1)
 def phrases() -> dict:
-    return yaml.safe_load((Path(__file__).parent / "vignettes.yaml").read_text(encoding="utf-8"))
+    return safe_load((Path(__file__).parent / "vignettes.yaml").read_text(encoding="utf-8"))
 
 
 def _render(template: str, fields: dict, mask: np.ndarray) -> np.ndarray:

@@ -10,14 +10,14 @@ import html
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from ..yamlio import safe_load
 
 __all__ = ["rules", "kit_rule", "as_html"]
 
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    return yaml.safe_load((Path(__file__).parent / "confidentiality.yaml").read_text(encoding="utf-8"))
+    return safe_load((Path(__file__).parent / "confidentiality.yaml").read_text(encoding="utf-8"))
 
 
 def rules() -> list[dict]:

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+from ..yamlio import safe_load
 
 from linkages.params import value
 
@@ -87,7 +87,7 @@ SOURCES = {
 @lru_cache(maxsize=1)
 def nicknames() -> dict[str, tuple[str, ...]]:
     """Canonical given name -> the variants a worker may write instead (``nicknames.yaml``)."""
-    raw = yaml.safe_load((Path(__file__).parent / "nicknames.yaml").read_text(encoding="utf-8"))
+    raw = safe_load((Path(__file__).parent / "nicknames.yaml").read_text(encoding="utf-8"))
     return {k: tuple(v) for k, v in raw.items()}
 
 

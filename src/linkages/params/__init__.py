@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
+from ..yamlio import YAMLError, safe_load
 
 ROOT = Path(__file__).parent
 STATUSES = ("sourced", "assumption")
@@ -181,8 +181,8 @@ def _parse_series(name: str, raw: Any, file_status: str) -> tuple[DatedValue, ..
 
 def load_file(path: Path, name: str) -> Parameter:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        data = safe_load(path.read_text(encoding="utf-8"))
+    except YAMLError as exc:
         raise ParameterError(f"{path.name} is not valid YAML: {exc}") from exc
     for fld in ("description", "unit", "status", "reference", "values"):
         if fld not in data:

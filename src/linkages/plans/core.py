@@ -103,9 +103,9 @@ def fixed_activities(on: Any = _DEFAULT_DATE) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _display_names() -> dict[str, str]:
-    import yaml
+    from ..yamlio import safe_load
 
-    raw = yaml.safe_load((Path(__file__).parent / "activity_names.yaml").read_text(encoding="utf-8")) or {}
+    raw = safe_load((Path(__file__).parent / "activity_names.yaml").read_text(encoding="utf-8")) or {}
     return {_norm(k): str(v) for k, v in raw.items()}
 
 

@@ -44,7 +44,7 @@ try:  # POSIX: an advisory lock per (county, session) file
 except ImportError:  # pragma: no cover - Windows: atomic writes only
     fcntl = None
 
-import yaml
+from ..yamlio import safe_load
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 __all__ = [
@@ -151,7 +151,7 @@ class Catalogue(BaseModel):
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     """The readiness items, Road Map steps, categories and topic areas (validated)."""
-    raw = yaml.safe_load((Path(__file__).parent / "readiness_items.yaml").read_text(encoding="utf-8"))
+    raw = safe_load((Path(__file__).parent / "readiness_items.yaml").read_text(encoding="utf-8"))
     return Catalogue(**raw)
 
 

@@ -251,6 +251,24 @@ def _replicated(f: FamilyInput, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return hh, acts
 
 
+def _copies(f: FamilyInput, k: int, start: dt.date):
+    """``k`` copies of the household and their prepared caseload: the household prepared once
+    and repeated (the arrays a prepared table of ``k`` copies has, without preparing each copy),
+    each copy its own column of random numbers."""
+    from linkages.outcomes.subset import subset_caseload
+    from linkages.simulate import ModelParams, prepare
+
+    hh = pd.concat([f.households] * k, ignore_index=True)
+    hh["household_id"] = [f"{f.household_id}-R{i:02d}" for i in range(k)]
+    one = prepare(f.households, f.activities, start, MONTHS, ModelParams.load(start))
+    cl = subset_caseload(one, np.zeros(k, dtype=np.intp))
+    if cl is None:  # an array not per household: prepare the copies themselves
+        hh, acts = _replicated(f, k)
+        return hh, prepare(hh, acts, start, MONTHS, ModelParams.load(start))
+    cl.ids = hh["household_id"].to_numpy()
+    return hh, cl
+
+
 def _runs(f: FamilyInput, k: int):
     """Both paths of ``k`` replicate copies of the household, prepared once (the levers do not
     change a prepared caseload): the dates, the bands, and the first copy's two paths (the
@@ -258,15 +276,13 @@ def _runs(f: FamilyInput, k: int):
     from linkages.simulate import ALL_LEVERS, BASELINE, simulate
     from linkages.simulate.caseload import STATUS
 
-    hh, acts = _replicated(f, k)
     start = start_date()
+    hh, prepared = _copies(f, k, start)
     in_care0 = _in_care_at_start(f)
     out, paths = {}, {}
-    dates = prepared = None
+    dates = None
     for path, sc, forced in (("separate", BASELINE, None), ("linked", ALL_LEVERS, [True] * k)):
-        r = simulate(hh, sc.with_(months=MONTHS, seed=SEED), start, activities=acts, force_identified=forced,
-                     caseload=prepared)
-        prepared = r.caseload
+        r = simulate(hh, sc.with_(months=MONTHS, seed=SEED), start, force_identified=forced, caseload=prepared)
         dates = r.dates
         kids = r["kids_out"].astype(float).T
         reunified = np.cumsum(r.event("reunification").T, axis=1) > 0

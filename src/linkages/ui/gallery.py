@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from ..yamlio import YAMLError, safe_load
 
 from .common import STYLE, esc
 
@@ -33,7 +33,7 @@ class Simulator:
 
 def registry(path: Path = REGISTRY) -> list[Simulator]:
     """Every registered simulator, landed or not."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    raw = safe_load(Path(path).read_text(encoding="utf-8")) or []
     return [Simulator(e["notebook"], e["title"], e["purpose"].strip(), tuple(e.get("modules") or ()))
             for e in raw]
 
@@ -67,8 +67,8 @@ def modules(path: Path | None = None) -> dict[int, Module]:
     """The learner modules by number, from the curriculum's module map (empty when the kit's
     curriculum folder is not there: the gallery then shows module numbers only)."""
     try:
-        raw = yaml.safe_load(Path(path or _module_map()).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        raw = safe_load(Path(path or _module_map()).read_text(encoding="utf-8")) or {}
+    except (OSError, YAMLError):
         return {}
     return {int(m["number"]): Module(int(m["number"]), str(m.get("title", "")), str(m.get("notebook", "")))
             for m in raw.get("modules") or [] if "number" in m}
