@@ -17,7 +17,7 @@ in which every shared family is marked identified (``force_identified``): with e
 off, being identified changes nothing else — :meth:`SubsetRunner.prepare` checks that this run's
 records equal the baseline's, and takes no short cut for a seed where they do not. A scenario
 run then steps only the group within reach, on its own columns of the very same random numbers
-(:class:`ColumnDraws`), and takes the out-of-reach households' records from the kept baseline.
+(:class:`KeptDraws`), and takes the out-of-reach households' part from the kept baseline.
 
 Only the public engine interface is used (:func:`~linkages.simulate.engine.run_vectorised` with
 ``draws`` and ``force_identified``, :class:`~linkages.simulate.engine.Draws`,

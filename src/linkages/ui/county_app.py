@@ -11,8 +11,9 @@ parameters behind it are listed with their status (sourced | assumption).
 Speed: the baseline runs once per caseload and is kept; each lever setting's runs are kept too
 (going back is instant). The number of paired replicate runs is chosen from the caseload size
 (:func:`replicates_for`) so a 10,000-household update stays within half a second. A scenario run
-steps only the households it can reach and takes the others' months from the baseline — the
-same records as a full run, bit for bit (:mod:`linkages.outcomes.subset`). The numbers come
+steps only the households it can reach and takes the others' totals from the baseline — the
+same numbers as full runs, bit for bit; the paired runs of one update are stepped together, as
+one run of their reachable households side by side (:mod:`linkages.outcomes.subset`). The numbers come
 first; the figures (the outcomes chart updated in place, not rebuilt), the attribution and the
 downloads follow in steps the kernel interleaves with the next control change
 (:class:`linkages.ui.export.Later`). Sliders report on release (``continuous_update=False``).
@@ -225,7 +226,7 @@ class _Entry:
     seeds: list
     baseline: pd.DataFrame  # one row per seed
     runs: OrderedDict = field(default_factory=OrderedDict)  # levers key -> DataFrame (rows: seeds[:len])
-    runner: object = None  # linkages.outcomes.subset.SubsetRunner: kept baseline runs, the short cut
+    runner: object = None  # linkages.outcomes.subset.SubsetRunner: what the short cut keeps per seed
 
     @property
     def replicates(self) -> int:
@@ -235,13 +236,14 @@ class _Entry:
 class WhatIf:
     """Runs and caches: a prepared caseload and its baseline once per caseload, each lever
     setting's runs once (common random numbers: baseline and scenario share their seeds). Only
-    the current caseload keeps its baseline runs (records) for the short cut."""
+    the current caseload keeps what the short cut needs (:class:`linkages.outcomes.subset.SubsetRunner`)."""
 
     def __init__(self, months: int = MONTHS, seed: int = SEED, keep_caseloads: int = 2, keep_runs: int = 96,
                  shortcut: bool = True):
         self.months, self.seed = months, seed
-        #: step only the households a scenario can reach (same numbers; keeps the current caseload's
-        #: baseline records of the others: about 16 MB for 3 runs of 10,000 households)
+        #: step only the households a scenario can reach (same numbers; keeps, for the current
+        #: caseload, their random numbers, their arrays side by side and the others' baseline
+        #: totals: about 18 MB for 3 runs of 10,000 households)
         self.shortcut = shortcut
         self.keep_caseloads, self.keep_runs = keep_caseloads, keep_runs
         self._entries: OrderedDict = OrderedDict()
