@@ -143,6 +143,10 @@ def test_family_simulator(kit_url, browser):
     _enter(page, ".lk-ages", "4")
     _wait_change(page, ".lk-summary", described)
     assert _text(page, ".lk-ages-msg").strip() == ""
+    # the described family's week and paths are drawn (not the last family's, greyed out)
+    page.wait_for_selector(".lk-calendar:not(.lk-stale) img", state="attached", timeout=60_000)
+    page.wait_for_selector(".lk-paths:not(.lk-stale) img", state="attached", timeout=60_000)
+    assert "1 child (age 4)" in _text(page, ".lk-vignette-box")
     page.screenshot(path=str(SHOTS / "family_simulator_described.png"), full_page=True)
 
     _no_errors(page)
