@@ -440,6 +440,30 @@ def test_subset_runs_equal_full_runs(small):
     assert 0 < min(reached) and max(reached) < 0.6  # the short cut really skipped most households
 
 
+def test_subset_runs_with_only_some_seeds_prepared(small):
+    """While the page prepares the short cut seed by seed, an update mixes the two: the prepared
+    seeds stepped together, the others in full runs — the same numbers either way."""
+    from linkages.outcomes import run_measures
+    from linkages.outcomes.subset import SubsetRunner
+    from linkages.simulate import ModelParams, Scenario, prepare, replicate_seeds
+
+    start = C.start_date()
+    P = ModelParams.load(start)
+    cl = prepare(small.households, small.activities, start, C.MONTHS, P)
+    seeds = replicate_seeds(C.SEED, 3)
+    runner = SubsetRunner(cl, P)
+    assert runner.prepare(seeds[1])
+    sc = Scenario(levers=ALL, months=C.MONTHS, seed=C.SEED)
+    want, _, _ = run_measures(small.households, sc, seeds, start=start, activities=small.activities, caseload=cl,
+                              keep_monthly=False)
+    assert runner.measures(sc, seeds, small.households).equals(want)
+    assert runner.prepare(seeds[0]) and runner.prepare(seeds[2])
+    assert runner.measures(sc, seeds, small.households).equals(want)
+    assert runner.measures(sc, seeds[::-1], small.households).equals(want.iloc[::-1].reset_index(drop=True))
+    with pytest.raises(ValueError, match="not the caseload"):
+        runner.measures(sc, seeds, small.households.head(5))
+
+
 def test_subset_falls_back_when_its_check_fails(small, monkeypatch):
     """If marking every shared family identified changed a baseline path, no short cut is taken."""
     from linkages.outcomes import subset as U
