@@ -27,7 +27,7 @@ from .compare import agreement_words, interval_bands, interval_label
 from .measures import HEADLINE, MEASURES
 
 __all__ = ["trajectories_figure", "outcomes_figure", "attribution_figure", "tornado_figure", "COLUMN_LABELS",
-           "OutcomesChart", "light_png", "practice_name", "parameter_label", "interaction_label", "INTERACTION"]
+           "OutcomesChart", "light_png", "canvas_png", "practice_name", "parameter_label", "interaction_label", "INTERACTION"]
 
 BASE_COLOUR, SCEN_COLOUR = OKABE_ITO["orange"], OKABE_ITO["blue"]
 GOOD, BAD, NEUTRAL = OKABE_ITO["bluish_green"], OKABE_ITO["vermillion"], "#7F7F7F"
@@ -149,6 +149,11 @@ def _encode(canvas) -> bytes:
     buf = io.BytesIO()
     im.save(buf, "PNG", compress_level=6)
     return buf.getvalue()
+
+
+def canvas_png(canvas) -> bytes:
+    """A drawn Agg canvas as the kit's small palette PNG (:func:`light_png` without the drawing)."""
+    return _encode(canvas)
 
 
 def light_png(fig, dpi: float | None = None) -> bytes:

@@ -755,8 +755,7 @@ def _empty_figure(text: str, name: str) -> X.Rendered:
 
 # --- the page -------------------------------------------------------------------------------
 
-DOWNLOADS_PENDING = ("<div class='lk-downloads'><b>Download what is on screen:</b> the files are being made for this "
-                     "setting…</div>")
+DOWNLOADS_PENDING = X.pending_links("setting")
 
 
 def accessible_names() -> dict[str, tuple[str, str]]:

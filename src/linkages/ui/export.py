@@ -179,6 +179,13 @@ def links_html(bundle: Bundle) -> str:
     return "<div class='lk-downloads'><b>Download what is on screen:</b> " + " · ".join(items) + "</div>"
 
 
+def pending_links(what: str = "setting") -> str:
+    """The downloads line while the files for a new ``what`` ("setting", "family") are being made:
+    an update sends its numbers first and the download links (figures and summary embedded) once,
+    after its figures."""
+    return f"<div class='lk-downloads'><b>Download what is on screen:</b> the files are being made for this {what}…</div>"
+
+
 # --- work after the callback ----------------------------------------------------------------
 
 class Later:
