@@ -294,10 +294,11 @@ class OutcomesChart:
     """:func:`outcomes_figure` for an app that redraws it on every change of a control.
 
     The figure and its layout are made once (per set of measures); :meth:`update` moves the dots
-    and lines, recolours them and retitles; :meth:`png` draws everything that does not move — the
-    measure names, the axis and its grid, the zero line — only when the x axis has to change,
-    and otherwise pastes that drawn background and draws the moving parts on it (matplotlib's
-    blitting, on the Agg canvas). The picture is the same as a full draw.
+    and lines, recolours them and retitles; :meth:`png` pastes a drawn background and draws the
+    moving parts on it (matplotlib's blitting, on the Agg canvas). The background is drawn in two
+    layers: the measure names (the slow part: many words) once per set of measures, and the x
+    axis, its grid, the zero line and the frame on them only when the x axis has to change. The
+    picture is the same as a full draw.
     """
 
     def __init__(self, dpi: float = 80):
@@ -306,6 +307,7 @@ class OutcomesChart:
         self._labels: list | None = None
         self._bg = None
         self._bg_key = None
+        self._names_bg = None  # the background without the x axis: the measure names
         self.title = ""
         self.alt = ""
         self.limits = (0.0, 1.0, 0.2)
@@ -321,7 +323,7 @@ class OutcomesChart:
         self._lines = [ax.plot([0, 0], [yi, yi], color=NEUTRAL, linewidth=2.5, animated=True)[0] for yi in y]
         self._dots = [ax.plot([0], [yi], "o", color=NEUTRAL, markersize=7, markeredgecolor="black",
                               animated=True)[0] for yi in y]
-        ax.axvline(0, color="black", linewidth=0.8)
+        self._zero = ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks(y, labels, fontsize=8)
         ax.set_ylim(-0.6, len(labels) - 0.4)
         ax.grid(axis="x", color="0.9")
@@ -332,7 +334,7 @@ class OutcomesChart:
         fig.tight_layout()
         fig.subplots_adjust(left=max(fig.subplotpars.left, 0.4))
         self.fig, self.ax, self.canvas, self._labels = fig, ax, canvas, labels
-        self._bg = self._bg_key = None
+        self._bg = self._bg_key = self._names_bg = None
 
     def update(self, comparison, keys: Sequence[str] | None = None) -> tuple[str, str]:
         """Show ``comparison``; returns ``(alt, title)``."""
@@ -374,7 +376,18 @@ class OutcomesChart:
             return out
         if self._bg is None or self._bg_key != key:
             self._apply_limits(lo, hi, step, MultipleLocator)
-            self.canvas.draw()  # everything but the moving parts
+            x_parts = [self.ax.xaxis, self._zero, *self.ax.spines.values()]  # in a full draw's order
+            if self._names_bg is None:
+                for a in x_parts:
+                    a.set_visible(False)
+                self.canvas.draw()  # everything but the moving parts and the x axis
+                for a in x_parts:
+                    a.set_visible(True)
+                self._names_bg = self.canvas.copy_from_bbox(self.fig.bbox)
+            else:
+                self.canvas.restore_region(self._names_bg)
+            for a in x_parts:
+                self.ax.draw_artist(a)
             self._bg, self._bg_key = self.canvas.copy_from_bbox(self.fig.bbox), key
         else:
             self.canvas.restore_region(self._bg)
@@ -387,7 +400,7 @@ class OutcomesChart:
         self.ax.xaxis.set_major_locator(locator(step))
 
     def close(self) -> None:
-        self.fig = self._bg = None
+        self.fig = self._bg = self._names_bg = None
         self._labels = None
 
 

@@ -5,7 +5,8 @@ Serves the ``simulators/`` folder with Voilà standalone and the kit template
 links — ``index.html.j2`` for the simulators, ``page.html`` for the folder listing and the error
 pages — so a page asks nothing of any host but 127.0.0.1). ``/`` opens the gallery
 (``simulators/index.ipynb``). Source cells are stripped, tracebacks never reach the page, the
-gallery and the rules explorer run on preheated kernels, a page's kernel is shut down when its
+gallery, the rules explorer and the two simulators (family and county) run on preheated kernels
+(:data:`PREHEATED`), a page's kernel is shut down when its
 visitor leaves (the page carries the ``_xsrf`` cookie Voilà's shutdown post needs), and kernels
 left idle are culled.
 
@@ -31,8 +32,11 @@ DEFAULT_PORT = 8866
 TEMPLATE = "kit"
 #: A Jupyter data directory holding ``voila/templates/kit``; put on JUPYTER_PATH at serve time.
 TEMPLATE_ROOT = Path(__file__).parent / "templates"
-#: Notebooks that get a kernel started (and the notebook run) before anyone asks for them.
-PREHEATED = ("index.ipynb", "rules_explorer.ipynb")
+#: Notebooks that get a kernel started (and the notebook run) before anyone asks for them: the
+#: pages a demo opens first, each keeping one kernel ready (about 110-190 MB while it waits).
+#: A page that reads its address's query string (``self_assessment.ipynb``) starts its kernel
+#: when opened: a preheated kernel runs before the address is known.
+PREHEATED = ("index.ipynb", "rules_explorer.ipynb", "family_simulator.ipynb", "county_whatif.ipynb")
 #: Kernels with nothing to do for this long are shut down (a forgotten tab costs nothing).
 CULL_IDLE_SECONDS = 1800
 CULL_INTERVAL_SECONDS = 300
@@ -73,10 +77,10 @@ def voila_argv(root: Path, port: int, preheat: bool = True,
 
 
 def voila_config(root: Path):
-    """Configuration the command line cannot carry: one preheated kernel for the gallery and
-    the rules explorer, none for the other simulators (they start when opened, so a
-    bookmarked address with a query string still reaches its notebook); and a patient wait
-    for each cell's output (:data:`IOPUB_TIMEOUT_SECONDS`)."""
+    """Configuration the command line cannot carry: one preheated kernel for each page in
+    :data:`PREHEATED`, none for the others (they start when opened, so a bookmarked address
+    with a query string still reaches its notebook); and a patient wait for each cell's output
+    (:data:`IOPUB_TIMEOUT_SECONDS`)."""
     from traitlets.config import Config
 
     cfg = Config()
