@@ -493,8 +493,8 @@ CALENDAR_MARGINS = dict(left=0.085, right=0.985, top=0.87, bottom=0.16)
 
 
 def _png(fig) -> bytes:
-    """PNG bytes of ``fig`` at the screen resolution — the pixels ``export.png`` gives — drawn on
-    the figure's own canvas (:func:`_canvas_png`)."""
+    """PNG bytes of ``fig`` at the screen resolution — the picture ``export.png`` gives, in the
+    256 colours of :func:`_canvas_png` — drawn on the figure's own canvas."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
