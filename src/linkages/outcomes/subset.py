@@ -52,22 +52,9 @@ from ..simulate.run import Result
 from ..simulate.scenario import Scenario
 from .measures import from_totals, household_totals
 
-__all__ = ["SubsetRunner", "ColumnDraws", "KeptDraws", "subset_caseload"]
+__all__ = ["SubsetRunner", "KeptDraws", "subset_caseload"]
 
 _ID_ROW = INIT_COLUMNS.index("identification")
-
-
-class ColumnDraws(Draws):
-    """The random numbers of the whole caseload, drawn exactly as the engine draws them, handing
-    out only the columns (households) ``columns``."""
-
-    def __init__(self, seed: int, n: int, columns: np.ndarray):
-        super().__init__(seed, n)
-        self.columns = columns
-        self.init = self.init[:, columns]
-
-    def month(self, t: int) -> np.ndarray:
-        return super().month(t)[:, self.columns]
 
 
 class KeptDraws(Draws):
@@ -178,10 +165,10 @@ class SubsetRunner:
         cl = self.cl
         k = self._usable(levers, seed)
         sub = subset_caseload(cl, k.within) if k is not None and k.within.size else None
-        rec = run_vectorised(cl, self.off if k is not None else levers, self.params, seed)
         if k is None or (k.within.size and sub is None):
             self.last_reached = 1.0
-            return run_vectorised(cl, levers, self.params, seed) if k is not None else rec
+            return run_vectorised(cl, levers, self.params, seed)
+        rec = run_vectorised(cl, self.off, self.params, seed)  # out of reach: the baseline's records
         self.last_reached = k.within.size / max(cl.n, 1)
         if sub is not None:
             part = run_vectorised(sub, levers, self.params, seed, draws=KeptDraws([(k.init, k.months)]))
