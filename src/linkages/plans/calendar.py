@@ -383,8 +383,7 @@ class WeekCanvas:
         ``blit``: the frame — hour and day ticks, grid, legend — is drawn once for each hours
         range, days, legend and size (the last few are kept), then pasted, and only the week's
         blocks, the axes' edges, the block labels and the titles are drawn on it, in the order a
-        full draw takes: the same picture as ``blit=False``, about half
-        the time. The figure itself stays whole (``savefig`` draws everything as usual)."""
+        full draw takes: the same picture as ``blit=False``, in about half the time. The figure itself stays whole (``savefig`` draws everything as usual)."""
         fig = self.fig
         canvas = fig.canvas
         if dpi is not None and fig.dpi != dpi:
@@ -392,7 +391,7 @@ class WeekCanvas:
         if not blit or self._frame is None:
             canvas.draw()
             return canvas
-        blocks = [[a for a in (*ax.patches, *ax.texts)] for ax in self.axes]
+        blocks = [[*ax.patches, *ax.texts] for ax in self.axes]
         titles = [ax.title for ax in self.axes] + ([fig._suptitle] if fig._suptitle is not None else [])
         key = (fig.dpi, tuple(fig.get_size_inches()), self._frame)
         bg = self._bgs.get(key)

@@ -493,24 +493,19 @@ CALENDAR_MARGINS = dict(left=0.085, right=0.985, top=0.87, bottom=0.16)
 
 
 def _png(fig) -> bytes:
-    """PNG bytes of ``fig`` at the screen resolution — the picture ``export.png`` gives, in the
-    256 colours of :func:`_canvas_png` — drawn on the figure's own canvas."""
+    """PNG bytes of ``fig`` at the screen resolution — the picture ``export.png`` gives — drawn on
+    the figure's own canvas, as a 256-colour PNG like the county what-if's figures
+    (:func:`linkages.outcomes.figures.canvas_png`): the figures use a few flat colours, so it looks
+    the same (no channel off by more than about 15 of 255) in about a third of the bytes, and it
+    is quicker to write — what a visitor on a slow connection waits for."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from linkages.outcomes.figures import canvas_png
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     if fig.dpi != X.SCREEN_DPI:
         fig.set_dpi(X.SCREEN_DPI)
     canvas.draw()
-    return _canvas_png(canvas)
-
-
-def _canvas_png(canvas) -> bytes:
-    """A drawn canvas as a 256-colour PNG, as the county what-if's figures are: the figures use a
-    few flat colours, so it looks the same (no channel off by more than about 15 of 255) in about
-    a third of the bytes of a true-colour PNG, and it is quicker to write — what a visitor on a
-    slow connection waits for."""
-    from linkages.outcomes.figures import canvas_png
-
     return canvas_png(canvas)
 
 
@@ -587,7 +582,9 @@ def calendar_png(res: FamilyResult, mode: str) -> X.Rendered:
     week = _WEEKS["week"]
     fig, alt = week.draw(plan, title=title, person=res.family.name, axes_titles=False)
     # the frame (hours, days, legend) drawn once and pasted: only the week is drawn (the same picture)
-    return X.Rendered(f"calendar_{mode}", _canvas_png(week.render(X.SCREEN_DPI)), alt, title)
+    from linkages.outcomes.figures import canvas_png
+
+    return X.Rendered(f"calendar_{mode}", canvas_png(week.render(X.SCREEN_DPI)), alt, title)
 
 
 def _fmt_h(x: float) -> str:
