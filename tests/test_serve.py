@@ -144,7 +144,10 @@ def test_served_pages(kit_url):
     assert "cdn.jsdelivr" not in page and "cdnjs" not in page
     with urllib.request.urlopen(kit_url + "/voila/tree", timeout=60) as r:  # the folder listing
         tree = r.read().decode("utf-8")
-    assert "treepage.js" in tree and not OUTSIDE_ASSET.search(tree) and "cdn.jsdelivr" not in tree
+    # One server-rendered page of links: every simulator listed, no script needed to list them.
+    assert "treepage.js" not in tree and "rules_explorer.ipynb</a>" in tree
+    assert 'href="/voila/render/county_whatif.ipynb' in tree
+    assert not OUTSIDE_ASSET.search(tree) and "cdn.jsdelivr" not in tree
     with pytest.raises(urllib.error.HTTPError) as err:  # an error page
         urllib.request.urlopen(kit_url + "/voila/render/no_such_page.ipynb", timeout=60)
     missing = err.value.read().decode("utf-8")

@@ -68,6 +68,10 @@ def voila_argv(root: Path, port: int, preheat: bool = True,
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--theme=light",
+        # The folder listing as one server-rendered page of links (Voilà's jinja tree): the
+        # JupyterLab file browser it replaces loads about 100 scripts before it lists a file, and
+        # under load one failed chunk left it blank (a 180 s timeout in CI, twice).
+        "--VoilaConfiguration.classic_tree=True",
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle)}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
     ]
