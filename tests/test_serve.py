@@ -145,8 +145,9 @@ def test_served_pages(kit_url):
     with urllib.request.urlopen(kit_url + "/voila/tree", timeout=60) as r:  # the folder listing
         tree = r.read().decode("utf-8")
     # One server-rendered page of links: every simulator listed, no script needed to list them.
-    assert "treepage.js" not in tree and "rules_explorer.ipynb</a>" in tree
-    assert 'href="/voila/render/county_whatif.ipynb' in tree
+    assert "treepage.js" not in tree
+    for nb in sorted((ROOT / "simulators").glob("*.ipynb")):
+        assert f'href="/voila/render/{nb.name}?' in tree and f"{nb.name}</a>" in tree, nb.name
     assert not OUTSIDE_ASSET.search(tree) and "cdn.jsdelivr" not in tree
     with pytest.raises(urllib.error.HTTPError) as err:  # an error page
         urllib.request.urlopen(kit_url + "/voila/render/no_such_page.ipynb", timeout=60)
